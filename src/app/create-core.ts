@@ -1,0 +1,62 @@
+import { createConversationCore, type ConversationCore } from "../core/conversation/conversation-core.js";
+import type { Feature } from "../core/conversation/feature.js";
+import { createHelpFeature } from "../core/features/help.js";
+import { createLinkFeature } from "../core/features/link.js";
+import { createMenuFeature } from "../core/features/menu.js";
+import { createOnboarding, type PrivacyFacts } from "../core/features/onboarding.js";
+import { createSettingsFeature } from "../core/features/settings.js";
+import { createUpcomingFeature, type UpcomingTopic } from "../core/features/upcoming.js";
+import type { Clock } from "../core/ports/clock.js";
+import type { Logger } from "../core/ports/logger.js";
+import type { Translator } from "../core/ports/translator.js";
+import type { FoundationStores } from "../storage/create-stores.js";
+
+export interface CoreAssemblyDeps {
+  readonly stores: FoundationStores;
+  readonly translator: Translator;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly privacy: PrivacyFacts;
+  /** Features of later capabilities (surveys, ideas, …), added by the composition root. */
+  readonly extraFeatures?: readonly Feature[];
+  readonly generateLinkCode?: () => string;
+}
+
+/** Wires the foundation's features and any extra ones into one conversation core. */
+export function assembleCore(deps: CoreAssemblyDeps): ConversationCore {
+  const { stores, clock, privacy } = deps;
+  const extra = deps.extraFeatures ?? [];
+  const onboarding = createOnboarding({ residents: stores.residents, areas: stores.areas, clock, privacy });
+  const features: Feature[] = [
+    onboarding.feature,
+    createSettingsFeature({ residents: stores.residents, areas: stores.areas, privacy }),
+    createLinkFeature({
+      links: stores.links,
+      residents: stores.residents,
+      clock,
+      ...(deps.generateLinkCode ? { generateCode: deps.generateLinkCode } : {}),
+    }),
+    ...extra,
+  ];
+  const provided = new Set(features.flatMap((f) => f.menuEntries ?? []).map((e) => e.labelKey));
+  const missing = (["surveys", "ideas", "initiatives", "results"] as const).filter(
+    (topic: UpcomingTopic) => !provided.has(`menu:${topic}`),
+  );
+  if (missing.length > 0) features.push(createUpcomingFeature(missing));
+  const commands = () => core.commands();
+  features.push(createHelpFeature(commands));
+  features.push(createMenuFeature(() => features.flatMap((f) => f.menuEntries ?? [])));
+  const core = createConversationCore({
+    features,
+    onboarding: onboarding.gate,
+    unitOfWork: stores.unitOfWork,
+    events: stores.events,
+    residents: stores.residents,
+    conversations: stores.conversations,
+    roles: stores.roles,
+    translator: deps.translator,
+    clock,
+    logger: deps.logger,
+  });
+  return core;
+}

@@ -1,0 +1,102 @@
+import { randomUUID } from "node:crypto";
+import { createInterface, type Interface } from "node:readline";
+import type { Readable, Writable } from "node:stream";
+import type { ConversationCore } from "../../core/conversation/conversation-core.js";
+import type { ChannelCapabilities } from "../../core/model/channel-capabilities.js";
+import type { InboundEvent } from "../../core/model/inbound-event.js";
+import { DEFAULT_LOCALE, type Locale } from "../../core/model/locale.js";
+import type { OutboundMessage } from "../../core/model/outbound-message.js";
+import type { Logger } from "../../core/ports/logger.js";
+import type { Translator } from "../../core/ports/translator.js";
+import { htmlToPlain, numberedChoiceLines } from "../../core/render/plain-text.js";
+
+export const CONSOLE_CAPABILITIES: ChannelCapabilities = { buttons: false, images: false, html: false, edits: false };
+
+export interface ConsoleChannelDeps {
+  readonly core: ConversationCore;
+  readonly translator: Translator;
+  readonly logger: Logger;
+  readonly input: Readable;
+  readonly output: Writable;
+  /** The local person's identity, e.g. "console:anna". */
+  readonly userId: string;
+  readonly localeHint?: string;
+  /** Called once the input ends (Ctrl-D or a closed pipe). */
+  readonly onClose?: () => void;
+}
+
+export interface ConsoleChannel {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Resolves when every line read so far has been answered. */
+  idle(): Promise<void>;
+}
+
+/** Renders one outbound message for a plain terminal: text, image alt text, numbered choices. */
+export function renderForConsole(message: OutboundMessage, locale: Locale, translator: Translator): string {
+  const parts = [htmlToPlain(message.html)];
+  if (message.image) parts.push(htmlToPlain(translator.t(locale, "common:image-placeholder", { alt: message.image.alt })));
+  const choices = numberedChoiceLines(message);
+  if (choices.length > 0) parts.push(choices.join("\n"));
+  return parts.join("\n");
+}
+
+/**
+ * The terminal channel: one local resident chatting through stdin/stdout. It has no buttons, so
+ * choices appear as a numbered list and the reply "2" picks the second one.
+ */
+export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
+  let reader: Interface | undefined;
+  let queue: Promise<void> = Promise.resolve();
+  const chat = { id: deps.userId.replace(/^console:/, ""), kind: "private" as const };
+
+  const write = (text: string) => {
+    deps.output.write(`${text}\n\n`);
+  };
+
+  async function deliver(text: string): Promise<void> {
+    const event: InboundEvent = {
+      eventId: `console:${randomUUID()}`,
+      channel: "console",
+      chat,
+      senderId: deps.userId,
+      ...(deps.localeHint ? { localeHint: deps.localeHint } : {}),
+      payload: { type: "text", text },
+      receivedAt: new Date(),
+    };
+    const log = deps.logger.child({ eventId: event.eventId, channel: "console" });
+    try {
+      const result = await deps.core.handle(event, CONSOLE_CAPABILITIES);
+      for (const message of result.messages) write(renderForConsole(message, result.locale, deps.translator));
+    } catch (error) {
+      log.error({ err: error, text: text.slice(0, 200) }, "handling a terminal message failed");
+      write(htmlToPlain(deps.translator.t(DEFAULT_LOCALE, "common:apology")));
+    }
+  }
+
+  function enqueue(text: string): void {
+    queue = queue.then(() => deliver(text));
+  }
+
+  return {
+    async start() {
+      reader = createInterface({ input: deps.input, terminal: false });
+      reader.on("line", (line) => {
+        const text = line.trim();
+        if (text) enqueue(text);
+      });
+      reader.on("close", () => {
+        void queue.then(() => deps.onClose?.());
+      });
+      // Greets on start-up, or resumes an onboarding that was left half-way.
+      enqueue("/start");
+      await queue;
+    },
+    async stop() {
+      reader?.close();
+      reader = undefined;
+      await queue;
+    },
+    idle: () => queue,
+  };
+}

@@ -1,0 +1,110 @@
+import { z } from "zod";
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const flag = z.enum(["auto", "on", "off"]).default("auto");
+
+const schema = z.object({
+  DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\/.+/.test(v), {
+    message: "must be a postgres:// or postgresql:// URL (leave it unset for the embedded database)",
+  }),
+  MITREDEN_DATA_DIR: z.string().trim().min(1).default("./data"),
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_FILE: optionalText,
+  MUNICIPALITY_NAME: z.string().trim().min(1).default("Samtgemeinde Oldendorf-Himmelpforten"),
+  PRIVACY_CONTACT: z.string().trim().min(1).default("datenschutz@oldendorf-himmelpforten.example"),
+  SEED_EXAMPLE: flag,
+  CONSOLE_CHANNEL: flag,
+  TELEGRAM_BOT_TOKEN: optionalText.refine((v) => v === undefined || /^\d+:[\w-]{20,}$/.test(v), {
+    message: "does not look like a bot token from BotFather (digits, a colon, then letters)",
+  }),
+  TELEGRAM_API_ROOT: optionalText.pipe(z.url().optional()),
+  MATRIX_HOMESERVER_URL: optionalText.pipe(z.url().optional()),
+  MATRIX_ACCESS_TOKEN: optionalText,
+  MATRIX_USER_ID: optionalText.refine((v) => v === undefined || /^@[^:]+:.+$/.test(v), {
+    message: "must be a full Matrix user id such as @mitreden:example.org",
+  }),
+  MATRIX_PASSWORD: optionalText,
+});
+
+/**
+ * mitreden's configuration, read once from the environment.
+ *
+ * @example
+ * const config = loadConfig({ DATABASE_URL: "postgres://mitreden@db/mitreden" });
+ */
+export interface Config {
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly databaseConnectTimeoutMs: number;
+  readonly logLevel: z.infer<typeof schema>["LOG_LEVEL"];
+  readonly logFile: string | undefined;
+  readonly municipality: string;
+  readonly privacyContact: string;
+  readonly seedExample: "auto" | "on" | "off";
+  readonly consoleChannel: "auto" | "on" | "off";
+  readonly telegram: { readonly token: string; readonly apiRoot: string | undefined } | undefined;
+  readonly matrix:
+    | {
+        readonly homeserverUrl: string;
+        readonly accessToken: string | undefined;
+        readonly userId: string | undefined;
+        readonly password: string | undefined;
+      }
+    | undefined;
+}
+
+/** Thrown with one line per wrong variable; values are never included, so secrets stay out of logs. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.MATRIX_HOMESERVER_URL && !e.MATRIX_ACCESS_TOKEN && !(e.MATRIX_USER_ID && e.MATRIX_PASSWORD)) {
+    problems.push("MATRIX_HOMESERVER_URL is set: also set MATRIX_ACCESS_TOKEN, or MATRIX_USER_ID and MATRIX_PASSWORD");
+  }
+  if (!e.MATRIX_HOMESERVER_URL && (e.MATRIX_ACCESS_TOKEN || e.MATRIX_PASSWORD)) {
+    problems.push("MATRIX_HOMESERVER_URL: must be set when Matrix credentials are given");
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.MITREDEN_DATA_DIR,
+    databaseConnectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+    logLevel: e.LOG_LEVEL,
+    logFile: e.LOG_FILE,
+    municipality: e.MUNICIPALITY_NAME,
+    privacyContact: e.PRIVACY_CONTACT,
+    seedExample: e.SEED_EXAMPLE,
+    consoleChannel: e.CONSOLE_CHANNEL,
+    telegram: e.TELEGRAM_BOT_TOKEN ? { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT } : undefined,
+    matrix: e.MATRIX_HOMESERVER_URL
+      ? {
+          homeserverUrl: e.MATRIX_HOMESERVER_URL,
+          accessToken: e.MATRIX_ACCESS_TOKEN,
+          userId: e.MATRIX_USER_ID,
+          password: e.MATRIX_PASSWORD,
+        }
+      : undefined,
+  };
+}
+
+/** Whether the terminal channel runs: on request, or when no messenger is configured. */
+export function wantsConsole(config: Config): boolean {
+  if (config.consoleChannel !== "auto") return config.consoleChannel === "on";
+  return !config.telegram && !config.matrix;
+}

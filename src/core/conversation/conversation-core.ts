@@ -1,0 +1,234 @@
+import { conversationKey, type InboundEvent } from "../model/inbound-event.js";
+import { DEFAULT_LOCALE, matchLocale, type Locale } from "../model/locale.js";
+import { flattenChoices, type Choice, type OutboundMessage } from "../model/outbound-message.js";
+import type { Resident } from "../model/resident.js";
+import type { RoleGrant } from "../model/role.js";
+import type { ChannelCapabilities } from "../model/channel-capabilities.js";
+import type { Clock } from "../ports/clock.js";
+import type { Logger } from "../ports/logger.js";
+import type {
+  ConversationState,
+  ConversationStore,
+  EventLog,
+  ResidentStore,
+  RoleStore,
+  UnitOfWork,
+} from "../ports/stores.js";
+import type { TranslationValues, Translator } from "../ports/translator.js";
+import type { CommandSpec, Feature } from "./feature.js";
+import { parseInput, splitAction } from "./parse-input.js";
+import type { Turn } from "./turn.js";
+
+/** Decides whether a resident must finish onboarding first, and runs it. */
+export interface OnboardingGate {
+  readonly featureId: string;
+  isComplete(resident: Resident): boolean;
+  /** Starts or resumes onboarding; `deepLink` is opened once it is done. */
+  resume(turn: Turn, deepLink: string | undefined): Promise<void>;
+}
+
+export interface ConversationCoreDeps {
+  readonly features: readonly Feature[];
+  readonly onboarding: OnboardingGate;
+  readonly unitOfWork: UnitOfWork;
+  readonly events: EventLog;
+  readonly residents: ResidentStore;
+  readonly conversations: ConversationStore;
+  readonly roles: RoleStore;
+  readonly translator: Translator;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** The outcome of one inbound event: the replies for the chat it came from. */
+export interface HandleResult {
+  readonly duplicate: boolean;
+  readonly locale: Locale;
+  readonly messages: readonly OutboundMessage[];
+}
+
+export interface ConversationCore {
+  handle(event: InboundEvent, capabilities: ChannelCapabilities): Promise<HandleResult>;
+  /** Every command, for /help and for registering command menus on the platforms. */
+  commands(): readonly CommandSpec[];
+}
+
+const EMPTY_STATE: ConversationState = { flow: null, step: null, data: {}, choices: [] };
+const MAX_DISPATCH_DEPTH = 4;
+/** `deeplink:<payload>` opens a deep link once onboarding is done. */
+export const DEEP_LINK_ACTION = "deeplink";
+
+/** Creates the platform-neutral conversation core that every channel feeds. */
+export function createConversationCore(deps: ConversationCoreDeps): ConversationCore {
+  const featuresById = new Map(deps.features.map((f) => [f.id, f]));
+  const commandList = deps.features.flatMap((f) => f.commands ?? []);
+  const commandsByName = new Map(commandList.map((c) => [c.name, c]));
+  const deepLinks = new Map(deps.features.flatMap((f) => Object.entries(f.deepLinks ?? {})));
+
+  async function handle(event: InboundEvent, capabilities: ChannelCapabilities): Promise<HandleResult> {
+    const log = deps.logger.child({ eventId: event.eventId, channel: event.channel, chat: event.chat.id });
+    return deps.unitOfWork.run(async () => {
+      if (!(await deps.events.markProcessed(event.eventId))) {
+        log.info({}, "duplicate event ignored");
+        return { duplicate: true, locale: DEFAULT_LOCALE, messages: [] };
+      }
+      const privateChat = event.chat.kind === "private" ? event.chat.id : undefined;
+      const resident = await deps.residents.resolveIdentity(event.senderId, event.channel, event.senderName, privateChat);
+      const key = conversationKey(event);
+      const state = await deps.conversations.lockAndLoad(key, resident.id);
+      const session = createSession(event, capabilities, resident, state, log);
+      await route(session, event);
+      const next = session.nextState();
+      await deps.conversations.save(key, session.turn.resident.id, next);
+      return { duplicate: false, locale: session.turn.locale, messages: session.messages };
+    });
+  }
+
+  interface Session {
+    readonly turn: Turn;
+    readonly messages: OutboundMessage[];
+    nextState(): ConversationState;
+  }
+
+  function createSession(
+    event: InboundEvent,
+    capabilities: ChannelCapabilities,
+    initialResident: Resident,
+    state: ConversationState,
+    log: Logger,
+  ): Session {
+    let resident = initialResident;
+    let flow: Pick<ConversationState, "flow" | "step" | "data"> = state;
+    let offered: string[] | undefined;
+    let depth = 0;
+    let grants: readonly RoleGrant[] | undefined;
+    const messages: OutboundMessage[] = [];
+    const localeOf = (): Locale => resident.locale ?? matchLocale(event.localeHint) ?? DEFAULT_LOCALE;
+
+    const turn: Turn = {
+      event,
+      capabilities,
+      get resident() {
+        return resident;
+      },
+      get locale() {
+        return localeOf();
+      },
+      state,
+      log,
+      t: (key: string, values?: TranslationValues) => deps.translator.t(localeOf(), key, values),
+      reply(message: OutboundMessage) {
+        messages.push(message);
+        const actions = flattenChoices(message).map((c) => c.action);
+        if (actions.length > 0) offered = actions;
+      },
+      say(key: string, values?: TranslationValues, choices?: readonly (readonly Choice[])[]) {
+        turn.reply({ html: turn.t(key, values), ...(choices ? { choices } : {}) });
+      },
+      enter(flowName: string, step: string, data: Readonly<Record<string, unknown>> = {}) {
+        flow = { flow: flowName, step, data };
+      },
+      leave() {
+        flow = { flow: null, step: null, data: {} };
+      },
+      setResident(next: Resident) {
+        resident = next;
+      },
+      async roles() {
+        if (!grants) grants = await deps.roles.grantsOf(await deps.residents.identitiesOf(resident.id));
+        return grants;
+      },
+      async dispatch(action: string) {
+        depth += 1;
+        if (depth > MAX_DISPATCH_DEPTH) throw new Error(`dispatch loop at action ${action}`);
+        await runAction(turn, action);
+      },
+    };
+    return {
+      turn,
+      messages,
+      nextState: () => ({ ...flow, choices: offered ?? state.choices }),
+    };
+  }
+
+  async function route(session: Session, event: InboundEvent): Promise<void> {
+    const { turn } = session;
+    const input = parseInput(event.payload, turn.state);
+    const isPrivate = event.chat.kind === "private";
+
+    if (isPrivate && !deps.onboarding.isComplete(turn.resident)) {
+      if (input.kind === "action" && splitAction(input.action).feature === deps.onboarding.featureId) {
+        return runAction(turn, input.action);
+      }
+      if (input.kind === "command" && commandsByName.get(input.name)?.beforeOnboarding) {
+        return runCommand(turn, input.name, input.args);
+      }
+      const deepLink = input.kind === "command" && input.name === "start" && input.args ? input.args : undefined;
+      if (input.kind === "text" && turn.state.flow === deps.onboarding.featureId) {
+        const onboarding = featuresById.get(deps.onboarding.featureId);
+        if (onboarding?.handleText) return onboarding.handleText(turn, input.text);
+      }
+      if (input.kind === "bad-number") turn.say("common:bad-number", { count: input.count });
+      return deps.onboarding.resume(turn, deepLink);
+    }
+
+    switch (input.kind) {
+      case "action":
+        return runAction(turn, input.action);
+      case "bad-number":
+        turn.say("common:bad-number", { count: input.count });
+        return;
+      case "command":
+        return runCommand(turn, input.name, input.args);
+      case "text": {
+        if (!isPrivate) return; // in groups the bot only reacts to commands and its own choices
+        const feature = turn.state.flow ? featuresById.get(turn.state.flow) : undefined;
+        if (feature?.handleText) return feature.handleText(turn, input.text);
+        turn.say("common:not-understood");
+        return turn.dispatch("menu:open");
+      }
+    }
+  }
+
+  async function runCommand(turn: Turn, name: string, args: string): Promise<void> {
+    if (name === "start" && args && turn.event.chat.kind === "private") return openDeepLink(turn, args);
+    const command = commandsByName.get(name);
+    if (!command) {
+      turn.say("common:unknown-command", { command: name });
+      return;
+    }
+    const isPrivate = turn.event.chat.kind === "private";
+    if (command.scope === "private" && !isPrivate) {
+      turn.say("common:private-only");
+      return;
+    }
+    if (command.scope === "group" && isPrivate) {
+      turn.say("common:group-only");
+      return;
+    }
+    await command.run(turn, args);
+  }
+
+  async function openDeepLink(turn: Turn, payload: string): Promise<void> {
+    const match = /^([a-z]+)_([A-Za-z0-9-]+)$/.exec(payload);
+    const open = match ? deepLinks.get(match[1]!) : undefined;
+    if (!match || !open) {
+      turn.say("common:stale-link");
+      return turn.dispatch("menu:open");
+    }
+    await open(turn, match[2]!);
+  }
+
+  async function runAction(turn: Turn, action: string): Promise<void> {
+    const { feature, verb, args } = splitAction(action);
+    if (feature === DEEP_LINK_ACTION) return openDeepLink(turn, verb);
+    const target = featuresById.get(feature);
+    if (!target?.handleAction) {
+      turn.say("common:stale-action");
+      return;
+    }
+    await target.handleAction(turn, verb, args);
+  }
+
+  return { handle, commands: () => commandList };
+}

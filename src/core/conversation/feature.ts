@@ -1,0 +1,47 @@
+import type { Turn } from "./turn.js";
+
+/** Where a command may be used. Private flows never run in groups, where others would read along. */
+export type CommandScope = "private" | "group" | "any";
+
+/**
+ * A command a feature answers, without its "/" (Telegram) or "!" (Matrix) prefix.
+ *
+ * @example
+ * const help: CommandSpec = { name: "help", scope: "any", descriptionKey: "help:command", run: (turn) => showHelp(turn) };
+ */
+export interface CommandSpec {
+  readonly name: string;
+  readonly scope: CommandScope;
+  /** i18n key of the one-line description shown by /help and in Telegram's command menu. */
+  readonly descriptionKey: string;
+  /** Whom /help shows it to; the command itself still checks roles. */
+  readonly audience?: "resident" | "moderator" | "council" | "admin" | "initiative_manager" | "chat-admin";
+  /** Usable before onboarding is finished (e.g. /link from a second messenger, /help). */
+  readonly beforeOnboarding?: boolean;
+  run(turn: Turn, args: string): Promise<void>;
+}
+
+/** An entry of the main menu. */
+export interface MenuEntry {
+  readonly order: number;
+  readonly labelKey: string;
+  readonly action: string;
+}
+
+/**
+ * One capability of the bot (settings, surveys, ideas, …). Actions whose first segment equals `id`
+ * are routed to `handleAction`; free text is routed to `handleText` while the chat is in a flow
+ * named `id`.
+ *
+ * @example
+ * const feature: Feature = { id: "help", commands: [help], async handleAction(turn) { await showHelp(turn); } };
+ */
+export interface Feature {
+  readonly id: string;
+  readonly commands?: readonly CommandSpec[];
+  readonly menuEntries?: readonly MenuEntry[];
+  /** Deep-link prefixes this feature opens, e.g. "survey" for `/start survey_12`. */
+  readonly deepLinks?: Readonly<Record<string, (turn: Turn, argument: string) => Promise<void>>>;
+  handleAction?(turn: Turn, verb: string, args: readonly string[]): Promise<void>;
+  handleText?(turn: Turn, text: string): Promise<void>;
+}

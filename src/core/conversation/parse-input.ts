@@ -1,0 +1,34 @@
+import type { ConversationState } from "../ports/stores.js";
+import type { InboundPayload } from "../model/inbound-event.js";
+
+/** What the resident meant, after numbered replies and commands are recognised. */
+export type ParsedInput =
+  | { readonly kind: "action"; readonly action: string }
+  | { readonly kind: "command"; readonly name: string; readonly args: string }
+  | { readonly kind: "text"; readonly text: string }
+  | { readonly kind: "bad-number"; readonly count: number };
+
+const COMMAND = /^[/!]([a-z][a-z0-9_]{0,31})(?:@[\w]+)?(?:\s+([\s\S]*))?$/i;
+
+/**
+ * Turns an inbound payload into an action, a command or free text. "2" picks the second of the
+ * choices last offered in this chat, because channels without buttons show numbered lists.
+ */
+export function parseInput(payload: InboundPayload, state: ConversationState): ParsedInput {
+  if (payload.type === "action") return { kind: "action", action: payload.action };
+  const text = payload.text.trim();
+  if (/^\d{1,3}$/.test(text) && state.choices.length > 0) {
+    const index = Number(text) - 1;
+    const action = state.choices[index];
+    return action === undefined ? { kind: "bad-number", count: state.choices.length } : { kind: "action", action };
+  }
+  const command = COMMAND.exec(text);
+  if (command) return { kind: "command", name: command[1]!.toLowerCase(), args: (command[2] ?? "").trim() };
+  return { kind: "text", text };
+}
+
+/** Splits "feature:verb:arg1:arg2" into its parts. */
+export function splitAction(action: string): { feature: string; verb: string; args: string[] } {
+  const [feature = "", verb = "", ...args] = action.split(":");
+  return { feature, verb, args };
+}

@@ -1,0 +1,117 @@
+import type { Feature } from "../conversation/feature.js";
+import type { Turn } from "../conversation/turn.js";
+import { DEEP_LINK_ACTION, type OnboardingGate } from "../conversation/conversation-core.js";
+import { isLocale } from "../model/locale.js";
+import type { Resident } from "../model/resident.js";
+import type { Clock } from "../ports/clock.js";
+import type { AreaStore, ResidentStore } from "../ports/stores.js";
+import { areaChoices, languageChoices, pickArea } from "./preference-choices.js";
+
+export const ONBOARDING_FEATURE = "onboarding";
+
+/** Who runs this installation, shown in the privacy notice. */
+export interface PrivacyFacts {
+  readonly municipality: string;
+  readonly contact: string;
+}
+
+export interface OnboardingDeps {
+  readonly residents: ResidentStore;
+  readonly areas: AreaStore;
+  readonly clock: Clock;
+  readonly privacy: PrivacyFacts;
+}
+
+type Step = "language" | "area" | "privacy";
+
+/** Shows the privacy notice with its facts; used by onboarding and settings. */
+export function privacyNotice(turn: Turn, privacy: PrivacyFacts): string {
+  return turn.t("onboarding:privacy", { municipality: privacy.municipality, contact: privacy.contact });
+}
+
+/**
+ * First contact: choose a language, a home area, accept the privacy notice. The step is kept in
+ * the conversation state, so a resident who leaves half-way continues where they stopped.
+ */
+export function createOnboarding(deps: OnboardingDeps): { feature: Feature; gate: OnboardingGate } {
+  function deepLinkOf(turn: Turn): string | undefined {
+    const value = turn.state.flow === ONBOARDING_FEATURE ? turn.state.data["deepLink"] : undefined;
+    return typeof value === "string" ? value : undefined;
+  }
+
+  async function ask(turn: Turn, step: Step, deepLink: string | undefined): Promise<void> {
+    turn.enter(ONBOARDING_FEATURE, step, deepLink ? { deepLink } : {});
+    if (step === "language") {
+      turn.say("onboarding:welcome", { municipality: deps.privacy.municipality }, languageChoices(turn, "onboarding:lang"));
+    } else if (step === "area") {
+      turn.say("onboarding:choose-area", {}, areaChoices(await deps.areas.list(), "onboarding:area"));
+    } else {
+      turn.reply({
+        html: privacyNotice(turn, deps.privacy),
+        choices: [
+          [
+            { label: turn.t("onboarding:accept"), action: "onboarding:accept" },
+            { label: turn.t("onboarding:decline"), action: "onboarding:decline" },
+          ],
+        ],
+      });
+    }
+  }
+
+  function nextStep(resident: Resident): Step {
+    if (!resident.locale) return "language";
+    if (resident.homeAreaId === null) return "area";
+    return "privacy";
+  }
+
+  async function finish(turn: Turn, deepLink: string | undefined): Promise<void> {
+    const now = deps.clock.now();
+    turn.setResident(await deps.residents.update(turn.resident.id, { privacyAcceptedAt: now, onboardedAt: now }));
+    turn.leave();
+    const area = turn.resident.homeAreaId === null ? undefined : await deps.areas.get(turn.resident.homeAreaId);
+    turn.say("onboarding:done", { area: area?.name ?? "" });
+    await turn.dispatch(deepLink ? `${DEEP_LINK_ACTION}:${deepLink}` : "menu:open");
+  }
+
+  const feature: Feature = {
+    id: ONBOARDING_FEATURE,
+    async handleAction(turn, verb, args) {
+      const deepLink = deepLinkOf(turn);
+      if (turn.resident.onboardedAt) {
+        turn.say("onboarding:already-done");
+        return turn.dispatch("menu:open");
+      }
+      if (verb === "lang" && isLocale(args[0])) {
+        turn.setResident(await deps.residents.update(turn.resident.id, { locale: args[0] }));
+        return ask(turn, nextStep(turn.resident), deepLink);
+      }
+      if (verb === "area") {
+        const area = pickArea(await deps.areas.list(), args[0]);
+        if (!area) {
+          turn.say("common:stale-action");
+          return ask(turn, "area", deepLink);
+        }
+        turn.setResident(await deps.residents.update(turn.resident.id, { homeAreaId: area.id }));
+        return ask(turn, nextStep(turn.resident), deepLink);
+      }
+      if (verb === "accept" && nextStep(turn.resident) === "privacy") return finish(turn, deepLink);
+      if (verb === "decline") {
+        turn.enter(ONBOARDING_FEATURE, "privacy", deepLink ? { deepLink } : {});
+        turn.say("onboarding:declined", {}, [[{ label: turn.t("onboarding:read-again"), action: "onboarding:privacy" }]]);
+        return;
+      }
+      return ask(turn, nextStep(turn.resident), deepLink);
+    },
+    async handleText(turn) {
+      turn.say("onboarding:use-choices");
+      await ask(turn, nextStep(turn.resident), deepLinkOf(turn));
+    },
+  };
+
+  const gate: OnboardingGate = {
+    featureId: ONBOARDING_FEATURE,
+    isComplete: (resident) => resident.onboardedAt !== null,
+    resume: (turn, deepLink) => ask(turn, nextStep(turn.resident), deepLink ?? deepLinkOf(turn)),
+  };
+  return { feature, gate };
+}

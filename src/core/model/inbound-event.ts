@@ -1,0 +1,54 @@
+/** The messengers mitreden speaks through. */
+export type ChannelKind = "telegram" | "matrix" | "console";
+
+/** Whether a chat is a one-to-one conversation with the bot or shared by several people. */
+export type ChatKind = "private" | "group" | "channel";
+
+/**
+ * What a resident sent: typed text, or a button press carrying a core action.
+ *
+ * @example
+ * const typed: InboundPayload = { type: "text", text: "/help" };
+ * const pressed: InboundPayload = { type: "action", action: "settings:lang:en" };
+ */
+export type InboundPayload =
+  | { readonly type: "text"; readonly text: string }
+  | { readonly type: "action"; readonly action: string };
+
+/**
+ * One thing that happened in a chat, in platform-neutral form. Channels build it; the core handles it.
+ *
+ * `eventId` is unique per channel (Telegram update_id, Matrix event_id) so a redelivered event is
+ * recognised and changes nothing. `senderId` is the platform identity, e.g. "telegram:12345" or
+ * "matrix:@anna:example.org".
+ *
+ * @example
+ * const event: InboundEvent = {
+ *   eventId: "telegram:update:815",
+ *   channel: "telegram",
+ *   chat: { id: "12345", kind: "private" },
+ *   senderId: "telegram:12345",
+ *   senderName: "Anna",
+ *   localeHint: "de-DE",
+ *   payload: { type: "text", text: "2" },
+ *   receivedAt: new Date(),
+ * };
+ */
+export interface InboundEvent {
+  readonly eventId: string;
+  readonly channel: ChannelKind;
+  readonly chat: { readonly id: string; readonly kind: ChatKind; readonly title?: string };
+  readonly senderId: string;
+  readonly senderName?: string;
+  /** The platform's language hint, used only until the resident has chosen a language. */
+  readonly localeHint?: string;
+  /** True when the channel knows the sender administers this (group) chat. */
+  readonly senderIsChatAdmin?: boolean;
+  readonly payload: InboundPayload;
+  readonly receivedAt: Date;
+}
+
+/** The key under which a chat's conversation state is stored, e.g. "telegram:12345". */
+export function conversationKey(event: Pick<InboundEvent, "channel" | "chat">): string {
+  return `${event.channel}:${event.chat.id}`;
+}

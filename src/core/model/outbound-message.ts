@@ -1,0 +1,39 @@
+/**
+ * One choice offered to a resident. `action` is a core action string such as "settings:lang:en";
+ * channels with buttons encode it into their button payload, others render a numbered list.
+ *
+ * @example
+ * const choice: Choice = { label: "English", action: "settings:lang:en" };
+ */
+export interface Choice {
+  readonly label: string;
+  readonly action: string;
+}
+
+/** A picture attached to a message; `alt` is the translated text for channels without images. */
+export interface OutboundImage {
+  readonly png: Uint8Array;
+  readonly alt: string;
+}
+
+/**
+ * A message the core wants shown, already translated. `html` is a small, safe HTML subset
+ * (b, i, a href, code, pre, line breaks as "\n"); every resident-written value inside it is escaped.
+ * Choices are grouped in rows, as buttons are laid out on Telegram.
+ *
+ * @example
+ * const message: OutboundMessage = {
+ *   html: "<b>Einstellungen</b>\nWas möchtest du ändern?",
+ *   choices: [[{ label: "Sprache", action: "settings:lang" }], [{ label: "Wohnort", action: "settings:area" }]],
+ * };
+ */
+export interface OutboundMessage {
+  readonly html: string;
+  readonly choices?: readonly (readonly Choice[])[];
+  readonly image?: OutboundImage;
+}
+
+/** All choices of a message in reading order; "2" picks the second of these. */
+export function flattenChoices(message: OutboundMessage): Choice[] {
+  return (message.choices ?? []).flatMap((row) => [...row]);
+}

@@ -1,0 +1,34 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import pino, { type Logger } from "pino";
+
+export interface LoggerOptions {
+  readonly level: string;
+  /** A file path, or undefined for stderr. Never stdout: that belongs to the terminal chat. */
+  readonly file: string | undefined;
+}
+
+/** Paths that may carry secrets; pino replaces them before anything is written. */
+const REDACT = [
+  "token",
+  "accessToken",
+  "password",
+  "config.telegram.token",
+  "config.matrix.accessToken",
+  "config.matrix.password",
+  "*.token",
+  "*.accessToken",
+  "*.password",
+  "headers.authorization",
+];
+
+export function createLogger(options: LoggerOptions): Logger {
+  let destination: pino.DestinationStream;
+  if (options.file) {
+    mkdirSync(dirname(options.file), { recursive: true });
+    destination = pino.destination({ dest: options.file, sync: false, mkdir: true });
+  } else {
+    destination = pino.destination({ fd: 2, sync: false });
+  }
+  return pino({ level: options.level, redact: { paths: REDACT, censor: "[redacted]" }, base: { app: "mitreden" } }, destination);
+}

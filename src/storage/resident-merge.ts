@@ -1,0 +1,25 @@
+import type { Db } from "./prisma-access.js";
+
+/**
+ * Moves everything of resident `fromId` to `intoId` and deletes `fromId`, inside the caller's
+ * transaction. Each feature that stores per-resident data adds its tables here, so linking two
+ * messengers never loses a vote, an idea or a follow.
+ */
+export async function mergeResidents(db: Db, fromId: number, intoId: number): Promise<void> {
+  const [from, into] = await Promise.all([
+    db.resident.findUniqueOrThrow({ where: { id: fromId } }),
+    db.resident.findUniqueOrThrow({ where: { id: intoId } }),
+  ]);
+  await db.resident.update({
+    where: { id: intoId },
+    data: {
+      locale: into.locale ?? from.locale,
+      homeAreaId: into.homeAreaId ?? from.homeAreaId,
+      privacyAcceptedAt: into.privacyAcceptedAt ?? from.privacyAcceptedAt,
+      onboardedAt: into.onboardedAt ?? from.onboardedAt,
+    },
+  });
+  await db.identity.updateMany({ where: { residentId: fromId }, data: { residentId: intoId } });
+  await db.conversation.updateMany({ where: { residentId: fromId }, data: { residentId: intoId } });
+  await db.resident.delete({ where: { id: fromId } });
+}

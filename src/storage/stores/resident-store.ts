@@ -1,0 +1,51 @@
+import type { Resident } from "../../core/model/resident.js";
+import { isLocale } from "../../core/model/locale.js";
+import type { ResidentStore } from "../../core/ports/stores.js";
+import type { PrismaAccess } from "../prisma-access.js";
+import type { Resident as ResidentRow } from "../generated/prisma/client.js";
+
+export function toResident(row: ResidentRow): Resident {
+  return {
+    id: row.id,
+    locale: isLocale(row.locale) ? row.locale : null,
+    homeAreaId: row.homeAreaId,
+    privacyAcceptedAt: row.privacyAcceptedAt,
+    onboardedAt: row.onboardedAt,
+    blockedAt: row.blockedAt,
+  };
+}
+
+export function createResidentStore(db: PrismaAccess): ResidentStore {
+  return {
+    async resolveIdentity(identityId, channel, displayName, privateChatId) {
+      const client = db.client();
+      const identity = await client.identity.findUnique({ where: { id: identityId }, include: { resident: true } });
+      if (identity) {
+        if (privateChatId && identity.privateChatId !== privateChatId) {
+          await client.identity.update({ where: { id: identityId }, data: { privateChatId } });
+        }
+        return toResident(identity.resident);
+      }
+      // A concurrent first contact of the same identity hits the primary key; the unit of work retries.
+      const resident = await client.resident.create({
+        data: {
+          identities: {
+            create: { id: identityId, channel, displayName: displayName ?? null, privateChatId: privateChatId ?? null },
+          },
+        },
+      });
+      return toResident(resident);
+    },
+    async get(residentId) {
+      const row = await db.client().resident.findUnique({ where: { id: residentId } });
+      return row ? toResident(row) : undefined;
+    },
+    async update(residentId, patch) {
+      return toResident(await db.client().resident.update({ where: { id: residentId }, data: patch }));
+    },
+    async identitiesOf(residentId) {
+      const rows = await db.client().identity.findMany({ where: { residentId }, select: { id: true } });
+      return rows.map((r) => r.id);
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { InboundEvent } from "../../../src/core/model/inbound-event.js";
+import { createCoreHarness, BUTTONS, type CoreHarness, type Person } from "../../support/core-harness.js";
+
+let h: CoreHarness;
+beforeAll(async () => {
+  h = await createCoreHarness();
+});
+afterAll(async () => h.dispose());
+
+const event = (id: string, userId: string, text: string, chatKind: "private" | "group" = "private", chatId = userId): InboundEvent => ({
+  eventId: `telegram:update:${id}`,
+  channel: "telegram",
+  chat: { id: chatId, kind: chatKind },
+  senderId: `telegram:${userId}`,
+  payload: { type: "text", text },
+  receivedAt: new Date(),
+});
+
+describe("inbound events", () => {
+  it("handles a redelivered event once", async () => {
+    const first = await h.core.handle(event("1", "4001", "/start"), BUTTONS);
+    const again = await h.core.handle(event("1", "4001", "/start"), BUTTONS);
+    expect(first.duplicate).toBe(false);
+    expect(first.messages.length).toBeGreaterThan(0);
+    expect(again).toMatchObject({ duplicate: true, messages: [] });
+    expect(await h.db.prisma.processedEvent.count({ where: { id: "telegram:update:1" } })).toBe(1);
+  });
+
+  it("serialises events of one chat that arrive at the same moment", async () => {
+    const person: Person = { channel: "telegram", userId: "4002" };
+    await h.onboard(person);
+    const results = await Promise.all(
+      ["settings:lang:en", "settings:lang:de", "settings:lang:en", "settings:lang:de"].map((action) => h.press(person, action)),
+    );
+    expect(results.every((r) => r.length === 2)).toBe(true);
+    const rows = await h.db.prisma.resident.count({ where: { identities: { some: { id: "telegram:4002" } } } });
+    expect(rows).toBe(1);
+  });
+
+  it("creates one resident when the first two messages of a person race", async () => {
+    await Promise.all([h.core.handle(event("a1", "4003", "hi"), BUTTONS), h.core.handle(event("a2", "4003", "hi", "private", "other-chat"), BUTTONS)]);
+    expect(await h.db.prisma.identity.count({ where: { id: "telegram:4003" } })).toBe(1);
+  });
+
+  it("ignores chatter in groups and keeps private flows private", async () => {
+    const chatter = await h.core.handle(event("g1", "4004", "hello everyone", "group", "-100"), BUTTONS);
+    expect(chatter.messages).toEqual([]);
+    const settings = await h.core.handle(event("g2", "4004", "/settings", "group", "-100"), BUTTONS);
+    expect(settings.messages[0]!.html).toContain("privaten Chat");
+    const help = await h.core.handle(event("g3", "4004", "/help@mitreden_bot", "group", "-100"), BUTTONS);
+    expect(help.messages[0]!.html).toContain("In Gruppen reagiere ich nur auf Befehle");
+  });
+
+  it("escapes what residents write before it is shown", async () => {
+    const person: Person = { channel: "telegram", userId: "4005" };
+    await h.onboard(person);
+    const replies = await h.send(person, "/<b>x</b>");
+    expect(replies[0]!.message.html).not.toContain("<b>x");
+    const unknown = await h.send(person, "/nosuch");
+    expect(unknown[0]!.message.html).toContain("nosuch");
+  });
+});

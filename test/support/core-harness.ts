@@ -1,0 +1,122 @@
+import { assembleCore, type CoreAssemblyDeps } from "../../src/app/create-core.js";
+import type { ConversationCore } from "../../src/core/conversation/conversation-core.js";
+import type { ChannelCapabilities } from "../../src/core/model/channel-capabilities.js";
+import type { ChatKind, ChannelKind, InboundEvent } from "../../src/core/model/inbound-event.js";
+import { flattenChoices, type OutboundMessage } from "../../src/core/model/outbound-message.js";
+import type { Clock } from "../../src/core/ports/clock.js";
+import type { Translator } from "../../src/core/ports/translator.js";
+import { htmlToPlain } from "../../src/core/render/plain-text.js";
+import { createTranslator } from "../../src/i18n/translator.js";
+import { createFoundationStores, type FoundationStores } from "../../src/storage/create-stores.js";
+import { createPrismaAccess, type PrismaAccess } from "../../src/storage/prisma-access.js";
+import { seedExampleIfEmpty } from "../../src/storage/seed-example.js";
+import type { Database } from "../../src/storage/database.js";
+import { createTestDatabase } from "./test-database.js";
+import { silentLogger } from "./silent-logger.js";
+
+export const BUTTONS: ChannelCapabilities = { buttons: true, images: true, html: true, edits: true };
+export const NO_BUTTONS: ChannelCapabilities = { buttons: false, images: false, html: false, edits: false };
+
+/** A clock tests can move forward. */
+export function createTestClock(start = new Date("2026-11-27T09:00:00Z")): Clock & { advance(ms: number): void } {
+  let now = start.getTime();
+  return { now: () => new Date(now), advance: (ms) => void (now += ms) };
+}
+
+export interface Person {
+  readonly channel: ChannelKind;
+  readonly userId: string;
+  readonly chatId?: string;
+  readonly chatKind?: ChatKind;
+  readonly localeHint?: string;
+}
+
+export interface CoreHarness {
+  readonly db: Database;
+  readonly access: PrismaAccess;
+  readonly stores: FoundationStores;
+  readonly core: ConversationCore;
+  readonly translator: Translator;
+  readonly clock: ReturnType<typeof createTestClock>;
+  /** Sends text as `person`; returns the plain text of the replies. */
+  send(person: Person, text: string, capabilities?: ChannelCapabilities): Promise<Reply[]>;
+  press(person: Person, action: string, capabilities?: ChannelCapabilities): Promise<Reply[]>;
+  deliver(event: InboundEvent, capabilities?: ChannelCapabilities): Promise<Reply[]>;
+  /** Sends /start and walks onboarding with the first language offered as `locale`. */
+  onboard(person: Person, options?: { locale?: "de" | "en"; areaName?: string }): Promise<Reply[]>;
+  /** Rebuilds the core over the same database, as a restarted process would. */
+  restart(): void;
+  dispose(): Promise<void>;
+}
+
+/** One outbound message in test-friendly form. */
+export interface Reply {
+  readonly text: string;
+  readonly choices: { label: string; action: string }[];
+  readonly message: OutboundMessage;
+}
+
+let sequence = 0;
+
+export async function createCoreHarness(
+  options: Partial<Pick<CoreAssemblyDeps, "extraFeatures" | "generateLinkCode">> = {},
+): Promise<CoreHarness> {
+  const testDb = await createTestDatabase();
+  await seedExampleIfEmpty(testDb.db.prisma);
+  const translator = await createTranslator();
+  const clock = createTestClock();
+  const access = createPrismaAccess(testDb.db.prisma);
+  const stores = createFoundationStores(access);
+  const build = () =>
+    assembleCore({
+      stores,
+      translator,
+      clock,
+      logger: silentLogger,
+      privacy: { municipality: "Samtgemeinde Oldendorf-Himmelpforten", contact: "datenschutz@example.org" },
+      ...options,
+    });
+  let core = build();
+
+  const toReplies = (messages: readonly OutboundMessage[]): Reply[] =>
+    messages.map((message) => ({ text: htmlToPlain(message.html), choices: flattenChoices(message), message }));
+
+  const eventFor = (person: Person, payload: InboundEvent["payload"]): InboundEvent => ({
+    eventId: `${person.channel}:test:${++sequence}:${Math.random()}`,
+    channel: person.channel,
+    chat: { id: person.chatId ?? person.userId, kind: person.chatKind ?? "private" },
+    senderId: `${person.channel}:${person.userId}`,
+    ...(person.localeHint ? { localeHint: person.localeHint } : {}),
+    payload,
+    receivedAt: clock.now(),
+  });
+
+  const harness: CoreHarness = {
+    db: testDb.db,
+    access,
+    stores,
+    get core() {
+      return core;
+    },
+    translator,
+    clock,
+    async deliver(event, capabilities = BUTTONS) {
+      return toReplies((await core.handle(event, capabilities)).messages);
+    },
+    send: (person, text, capabilities) => harness.deliver(eventFor(person, { type: "text", text }), capabilities),
+    press: (person, action, capabilities) => harness.deliver(eventFor(person, { type: "action", action }), capabilities),
+    async onboard(person, { locale = "de", areaName = "Hammah" } = {}) {
+      await harness.send(person, "/start");
+      const areaPrompt = await harness.press(person, `onboarding:lang:${locale}`);
+      const area = areaPrompt.at(-1)?.choices.find((c) => c.label === areaName);
+      if (!area) throw new Error(`area ${areaName} not offered`);
+      await harness.press(person, area.action);
+      return harness.press(person, "onboarding:accept");
+    },
+    restart() {
+      core = build();
+    },
+    dispose: () => testDb.dispose(),
+  };
+  return harness;
+}
