@@ -90,6 +90,15 @@ describe("loopback Bot API server driven by grammY", () => {
     expect(Date.now() - idle).toBeGreaterThanOrEqual(900);
   });
 
+  it("drops updates of types left out of allowed_updates", async () => {
+    const sent = await bot.api.sendMessage(anna.id, "Knopf", { reply_markup: new InlineKeyboard().text("A", "a") });
+    server.userSendsText(anna, anna.id, "wird verworfen");
+    const press = server.userPressesButton(anna, anna.id, sent.message_id, "a");
+    const updates = await bot.api.getUpdates({ allowed_updates: ["callback_query"], timeout: 0 });
+    expect(updates.map((u) => u.update_id)).toEqual([press.update_id]);
+    await bot.api.getUpdates({ offset: press.update_id + 1, allowed_updates: [], timeout: 0 });
+  });
+
   it("answers a second getUpdates with 409 for the overtaken one", async () => {
     const before = server.calls("getUpdates").length;
     const first = bot.api.getUpdates({ timeout: 5 });
