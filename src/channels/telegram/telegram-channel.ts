@@ -70,6 +70,19 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
     ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
     client: { ...(deps.apiRoot ? { apiRoot: deps.apiRoot } : {}) },
   });
+  // The runner runs silently (it would print to the console); its polling failures are logged here.
+  bot.api.config.use(async (prev, method, payload, signal) => {
+    try {
+      const response = await prev(method, payload, signal);
+      if (!response.ok && method === "getUpdates") {
+        logger.warn({ errorCode: response.error_code, description: response.description }, "Telegram refused getUpdates");
+      }
+      return response;
+    } catch (err) {
+      if (method === "getUpdates" && !signal?.aborted) logger.warn({ err }, "fetching Telegram updates failed; retrying");
+      throw err;
+    }
+  });
   bot.api.config.use(createRetryAfterTransformer({ logger, ...(deps.maxRetryWaitMs ? { maxWaitMs: deps.maxRetryWaitMs } : {}) }));
   const codec = createCallbackCodec({ secret: deps.callbackSecret ?? deriveCallbackSecret(deps.token) });
   const admins = createChatAdminCheck({ api: bot.api, logger });
