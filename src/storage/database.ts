@@ -138,7 +138,8 @@ async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
 async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): Promise<Database> {
   const where = describePostgresUrl(databaseUrl);
   const timeout = options.connectTimeoutMs ?? 5000;
-  const pool = new pg.Pool({ connectionString: databaseUrl, connectionTimeoutMillis: timeout });
+  const config = { connectionString: databaseUrl, connectionTimeoutMillis: timeout };
+  const pool = new pg.Pool(config);
   // An idle client losing its server would otherwise crash the process with an unhandled 'error'.
   pool.on("error", (error) => options.logger.warn({ err: error, ...where }, "idle PostgreSQL connection failed"));
   try {
@@ -148,10 +149,9 @@ async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): 
       const reason = error instanceof Error ? error.message || error.name : String(error);
       throw new DatabaseConnectionError(where.host, where.port, where.database, reason, { cause: error });
     }
-    const stock = new PrismaPg(pool);
-    const factory = createPostgresMigrationFactory(pool, stock);
+    const factory = createPostgresMigrationFactory(config);
     await migrateAtOpen(factory, options);
-    const prisma = new PrismaClient({ adapter: stock });
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     let closing: Promise<void> | undefined;
     options.logger.debug(where, "opened PostgreSQL database");
     return {

@@ -24,7 +24,8 @@ import {
   type ConnectionInfo,
 } from "@prisma/driver-adapter-utils";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import type { Pool } from "pg";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg, { type PoolConfig } from "pg";
 
 /** Runs a multi-statement SQL script; rejects with the database's error. */
 export type ScriptRunner = (script: string) => Promise<void>;
@@ -169,15 +170,22 @@ export function createPgliteMigrationFactory(
 }
 
 /**
- * Migration adapter factory over a pg pool. The pool stays open (the caller owns it); the shadow
- * database, which only a diff needs, is an in-memory PGlite so the server needs no CREATE DATABASE
- * right for it.
+ * Migration adapter factory for PostgreSQL. Every engine run gets its own single-connection pool,
+ * closed by `disposeAll()`: the engine holds a session-level advisory lock while migrating and
+ * never unlocks it, so on a shared, long-lived pool the lock would outlive the migration and make
+ * every other instance's start-up wait for it. Closing the session releases it. The shadow
+ * database, which only a diff needs, is an in-memory PGlite, so no CREATE DATABASE right is needed.
  */
-export function createPostgresMigrationFactory(pool: Pool, stock: SqlMigrationAwareDriverAdapterFactory): MigrationAdapterFactory {
-  const runScript: ScriptRunner = (script) => pool.query(script).then(() => undefined);
-  return new TrackingFactory(
-    stock.adapterName,
-    async () => new ScriptFixingAdapter(await stock.connect(), runScript, async () => undefined),
-    connectPgliteShadow,
-  );
+export function createPostgresMigrationFactory(config: PoolConfig): MigrationAdapterFactory {
+  const connect = async (): Promise<SqlDriverAdapter> => {
+    const pool = new pg.Pool({ ...config, max: 1 });
+    try {
+      const inner = await new PrismaPg(pool).connect();
+      return new ScriptFixingAdapter(inner, (script) => pool.query(script).then(() => undefined), () => pool.end());
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw error;
+    }
+  };
+  return new TrackingFactory("@prisma/adapter-pg", connect, connectPgliteShadow);
 }

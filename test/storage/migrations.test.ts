@@ -2,7 +2,6 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,6 +17,7 @@ import {
   readMigrationsList,
   snakeMigrationName,
 } from "../../src/storage/migrations.js";
+import { openDatabase } from "../../src/storage/database.js";
 import { createPgliteMigrationFactory, createPostgresMigrationFactory } from "../../src/storage/script-adapter.js";
 import { defaultTestPostgresUrl } from "../support/test-database.js";
 
@@ -137,7 +137,7 @@ describe("applyMigrations on PostgreSQL", () => {
   });
 
   it("applies once, then nothing, and the tables exist", async () => {
-    const factory = createPostgresMigrationFactory(pool, new PrismaPg(pool));
+    const factory = createPostgresMigrationFactory({ connectionString: databaseUrl(name) });
     const started = performance.now();
     const first = await applyMigrations({ adapterFactory: factory, logger });
     const firstMs = performance.now() - started;
@@ -149,11 +149,30 @@ describe("applyMigrations on PostgreSQL", () => {
     process.stderr.write(`[timing] migrate PostgreSQL: ${firstMs.toFixed(0)} ms\n`);
   }, 30_000);
 
+  it("releases the engine's advisory lock, so instances starting together all migrate", async () => {
+    const fresh = `${name}_c`;
+    await admin(`CREATE DATABASE ${fresh}`);
+    const opened = await Promise.allSettled([1, 2, 3].map(() => openDatabase({ databaseUrl: databaseUrl(fresh), logger })));
+    try {
+      expect(opened.map((result) => result.status)).toEqual(["fulfilled", "fulfilled", "fulfilled"]);
+      const first = opened[0];
+      if (first?.status !== "fulfilled") throw new Error("no database opened");
+      const db = first.value;
+      const locks = await db.prisma.$queryRaw<unknown[]>`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = 72707369`;
+      expect(locks).toEqual([]);
+      const recorded = await db.prisma.$queryRaw<unknown[]>`SELECT migration_name FROM _prisma_migrations`;
+      expect(recorded).toHaveLength(1);
+    } finally {
+      for (const result of opened) if (result.status === "fulfilled") await result.value.close();
+      await admin(`DROP DATABASE IF EXISTS ${fresh} WITH (FORCE)`);
+    }
+  }, 30_000);
+
   it("runs a script with a semicolon inside a string literal as one script", async () => {
     const dir = await mkdtemp(join(tmpdir(), "mitreden-mig-"));
     try {
       await writeMigration(dir, "20250101000000_literal", "CREATE TABLE note (t text DEFAULT 'a;b');\nINSERT INTO note DEFAULT VALUES;");
-      const factory = createPostgresMigrationFactory(pool, new PrismaPg(pool));
+      const factory = createPostgresMigrationFactory({ connectionString: databaseUrl(name) });
       const { applied } = await applyMigrations({ adapterFactory: factory, migrationsDir: dir, logger });
       expect(applied).toEqual(["20250101000000_literal"]);
       const rows = await pool.query<{ t: string }>("SELECT t FROM note");
