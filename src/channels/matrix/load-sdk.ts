@@ -29,10 +29,11 @@ export function bridgeSdkLogs(sdk: MatrixSdk, logger: Logger): void {
       .map((part) => (part instanceof Error ? part.message : typeof part === "string" ? part : JSON.stringify(part)))
       .join(" ")
       .slice(0, 2_000);
-  // The SDK logs every refused request as an error although the caller handles it; the caller's own
-  // log line carries the context, so the SDK's lines are demoted one level.
+  // The SDK logs every refused request as an error although the caller handles it (a missing state
+  // event is an ordinary 404); the caller's own log line carries the context, so those are debug.
   sdk.LogService.setLogger({
-    error: (module: string, ...parts: unknown[]) => log.warn({ module }, text(parts)),
+    error: (module: string, ...parts: unknown[]) =>
+      module === "MatrixHttpClient" ? log.debug({ module }, text(parts)) : log.warn({ module }, text(parts)),
     warn: (module: string, ...parts: unknown[]) => log.warn({ module }, text(parts)),
     info: (module: string, ...parts: unknown[]) => log.debug({ module }, text(parts)),
     debug: (module: string, ...parts: unknown[]) => log.debug({ module }, text(parts)),

@@ -39,6 +39,11 @@ export interface MatrixChannelOptions {
   readonly roomConcurrency?: number;
   /** Shortest time between two "I cannot read encrypted messages" notices in one room. Default 10 min. */
   readonly encryptedNoticeIntervalMs?: number;
+  /**
+   * Called after an inbound event was handled and its replies sent (also for duplicates, with 0),
+   * with the core's event id ("matrix:$…", or "matrix:invite:<room>" for the greeting on joining).
+   */
+  readonly onEventHandled?: (eventId: string, replies: number) => void;
 }
 
 export interface MatrixChannel {
@@ -127,6 +132,7 @@ export function createMatrixChannel(options: MatrixChannelOptions): MatrixChanne
     try {
       result = await options.core.handle(event, MATRIX_CAPABILITIES);
       for (const [index, message] of result.messages.entries()) await send(r, roomId, message, replyTxn(txnSeed, index));
+      options.onEventHandled?.(event.eventId, result.messages.length);
     } catch (error) {
       log.error({ err: error, roomId, eventId: event.eventId, sender: event.senderId }, "handling a matrix event failed");
       const apology = { html: options.translator.t(result?.locale ?? DEFAULT_LOCALE, "common:apology") };
@@ -135,6 +141,7 @@ export function createMatrixChannel(options: MatrixChannelOptions): MatrixChanne
       } catch (sendError) {
         log.error({ err: sendError, roomId }, "could not send the apology either");
       }
+      options.onEventHandled?.(event.eventId, 1);
     }
   }
 

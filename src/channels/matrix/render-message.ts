@@ -37,9 +37,8 @@ export function toMatrixHtml(html: string): string {
 export function renderTextContent(message: OutboundMessage): MatrixTextContent {
   const choices = numberedChoiceLines(message);
   const plain = [htmlToPlain(message.html), ...(choices.length > 0 ? [choices.join("\n")] : [])].join("\n\n");
-  const html = [toMatrixHtml(message.html), ...(choices.length > 0 ? [choices.map(escapeHtml).join("<br>")] : [])].join(
-    "<br><br>",
-  );
+  const listed = choices.length > 0 ? `\n\n${choices.map(escapeHtml).join("\n")}` : "";
+  const html = toMatrixHtml(message.html + listed);
   return { msgtype: "m.text", body: plain, format: "org.matrix.custom.html", formatted_body: html };
 }
 
