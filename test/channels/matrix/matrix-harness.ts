@@ -156,3 +156,24 @@ export async function openDirectChat(world: BotWorld, user: TestUser, options: {
   const replies = await world.waitHandled(`matrix:invite:${roomId}`);
   return { roomId, greeting: await botMessages(user, roomId, world.bot.userId, replies) };
 }
+
+/**
+ * The last `count` messages of the bot in the room, oldest first, read through /messages. Unlike a
+ * test user's /sync (10 events per room), this does not lose events when many arrive at once.
+ */
+export async function lastBotMessages(
+  baseUrl: string,
+  accessToken: string,
+  roomId: string,
+  botUserId: string,
+  count: number,
+): Promise<SeenReply[]> {
+  const response = await fetch(
+    `${baseUrl}/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages?dir=b&limit=200`,
+    { headers: { authorization: `Bearer ${accessToken}` }, signal: AbortSignal.timeout(10_000) },
+  );
+  if (!response.ok) throw new Error(`/messages: HTTP ${response.status}`);
+  const { chunk } = (await response.json()) as { chunk: TimelineEvent[] };
+  const fromBot = chunk.filter((e) => e.sender === botUserId && e.type === "m.room.message");
+  return fromBot.slice(0, count).reverse().map(seenReply);
+}
