@@ -7,6 +7,8 @@ import { join } from "node:path";
 import { assembleCore } from "./app/create-core.js";
 import { createConsoleChannel } from "./channels/console/console-channel.js";
 import { createTelegramChannel } from "./channels/telegram/telegram-channel.js";
+import { createMatrixChannel } from "./channels/matrix/matrix-channel.js";
+import { createKeyValueStore } from "./storage/stores/key-value-store.js";
 import { ConfigError, loadConfig, wantsConsole, type Config } from "./config.js";
 import { systemClock } from "./core/ports/clock.js";
 import { createTranslator } from "./i18n/translator.js";
@@ -111,6 +113,20 @@ async function main(): Promise<void> {
       ...(config.telegram.callbackSecret ? { callbackSecret: config.telegram.callbackSecret } : {}),
     });
     services.push({ name: "telegram", start: () => telegram.start(), stop: () => telegram.stop() });
+  }
+
+  if (config.matrix) {
+    const { homeserverUrl, accessToken, userId, password } = config.matrix;
+    const matrix = createMatrixChannel({
+      core,
+      translator,
+      logger,
+      homeserverUrl,
+      credentials: accessToken ? { accessToken } : { userId: userId ?? "", password: password ?? "" },
+      storage: createKeyValueStore(access),
+      cryptoStoreDir: join(config.dataDir, "matrix-crypto"),
+    });
+    services.push({ name: "matrix", start: () => matrix.start(), stop: () => matrix.stop() });
   }
 
   if (services.length === 0) fail("no channel configured: set TELEGRAM_BOT_TOKEN or MATRIX_HOMESERVER_URL, or CONSOLE_CHANNEL=on");
