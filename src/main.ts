@@ -18,6 +18,7 @@ import { openDatabase } from "./storage/database.js";
 import { DataDirLockedError } from "./storage/pglite-lock.js";
 import { createPrismaAccess } from "./storage/prisma-access.js";
 import { seedExampleIfEmpty } from "./storage/seed-example.js";
+import { createMaintenance } from "./storage/maintenance.js";
 
 interface Service {
   readonly name: string;
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
   });
 
   const services: Service[] = [];
+  const maintenance = createMaintenance({ prisma: db.prisma, clock: systemClock, logger });
   let stopping: Promise<void> | undefined;
   const shutdown = (reason: string) => {
     stopping ??= (async () => {
@@ -129,12 +131,15 @@ async function main(): Promise<void> {
     services.push({ name: "matrix", start: () => matrix.start(), stop: () => matrix.stop() });
   }
 
-  if (services.length === 0) fail("no channel configured: set TELEGRAM_BOT_TOKEN or MATRIX_HOMESERVER_URL, or CONSOLE_CHANNEL=on");
+  const channelCount = services.length;
+  services.unshift({ name: "maintenance", start: () => maintenance.start(), stop: () => maintenance.stop() });
+
+  if (channelCount === 0) fail("no channel configured: set TELEGRAM_BOT_TOKEN or MATRIX_HOMESERVER_URL, or CONSOLE_CHANNEL=on");
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => void shutdown(signal).then(() => process.exit(0)));
   }
   for (const service of services) await service.start();
-  const names = services.map((s) => s.name);
+  const names = services.filter((s) => s.name !== "maintenance").map((s) => s.name);
   logger.info({ channels: names, database: db.kind }, "mitreden started");
   // The terminal chat owns the screen; otherwise say once, in plain words, what is running.
   if (!consoleWanted) process.stderr.write(`mitreden: started ${names.join(", ")} (database: ${db.kind})\n`);
