@@ -1,0 +1,198 @@
+/**
+ * Benchmark 1: N residents through the real conversation core and storage, with bounded
+ * concurrency; then the raw-driver baseline replaying the same round trips as plain SQL on the
+ * same database.
+ */
+import { assembleCore } from "../src/app/create-core.js";
+import type { ChannelCapabilities } from "../src/core/model/channel-capabilities.js";
+import type { InboundEvent } from "../src/core/model/inbound-event.js";
+import { flattenChoices } from "../src/core/model/outbound-message.js";
+import { systemClock } from "../src/core/ports/clock.js";
+import type { Logger } from "../src/core/ports/logger.js";
+import { createTranslator } from "../src/i18n/translator.js";
+import { createFoundationStores } from "../src/storage/create-stores.js";
+import { createPrismaAccess } from "../src/storage/prisma-access.js";
+import { setupBenchFeatures } from "./bench-features.js";
+import { openBenchDatabase, type BenchDatabase, type BenchDatabaseKind } from "./lib/bench-database.js";
+import { runBounded } from "./lib/pool.js";
+import { createPrng } from "./lib/prng.js";
+import { createQueryMeter, type StatementKind } from "./lib/query-meter.js";
+import { ratePerSecond, ratio, round, summarize, type LatencySummary } from "./lib/stats.js";
+import { FOUNDATION_ACTIVITIES, runResident, type OfferedChoice, type ResidentIo } from "./resident-mix.js";
+
+export const TELEGRAM_LIKE: ChannelCapabilities = { buttons: true, images: true, html: true, edits: false };
+
+const noop = () => undefined;
+export const benchLogger: Logger = { debug: noop, info: noop, warn: noop, error: noop, child: () => benchLogger };
+
+export interface ThroughputOptions {
+  readonly database: BenchDatabaseKind;
+  readonly postgresUrl: string;
+  readonly residents: number;
+  readonly actionsPerResident: number;
+  readonly concurrency: number;
+  readonly seed: number;
+}
+
+export interface ThroughputResult {
+  readonly database: BenchDatabaseKind;
+  readonly serverVersion: string;
+  readonly residents: number;
+  readonly concurrency: number;
+  readonly updates: number;
+  readonly elapsedMs: number;
+  readonly updatesPerSecond: number;
+  readonly latency: LatencySummary;
+  readonly roundTripsPerUpdate: number;
+  readonly roundTripsByKind: Readonly<Record<string, number>>;
+  readonly untrackedRoundTrips: number;
+  readonly covered: readonly string[];
+  readonly raw: { readonly updatesPerSecond: number; readonly elapsedMs: number; readonly latency: LatencySummary };
+  /** Core rate divided by raw rate (target ≥ 0.4). */
+  readonly coreToRaw: number;
+}
+
+interface UpdateRecord {
+  readonly resident: number;
+  readonly trips: readonly StatementKind[];
+}
+
+export async function runConversationThroughput(options: ThroughputOptions): Promise<ThroughputResult> {
+  const meter = createQueryMeter();
+  const db = await openBenchDatabase({ kind: options.database, postgresUrl: options.postgresUrl, meter });
+  try {
+    const translator = await createTranslator();
+    const access = createPrismaAccess(db.prisma);
+    const stores = createFoundationStores(access);
+    const extra = await setupBenchFeatures({ prisma: db.prisma, access, stores, translator, clock: systemClock, logger: benchLogger });
+    const core = assembleCore({
+      stores,
+      translator,
+      clock: systemClock,
+      logger: benchLogger,
+      privacy: { municipality: "Samtgemeinde Oldendorf-Himmelpforten", contact: "datenschutz@example.org" },
+      extraFeatures: extra.features,
+    });
+
+    const latencies: number[] = [];
+    const records: UpdateRecord[] = [];
+    let sequence = 0;
+    const ioFor = (resident: number): ResidentIo => {
+      const chatId = String(100_000 + resident);
+      const deliver = async (payload: InboundEvent["payload"]): Promise<readonly OfferedChoice[]> => {
+        const event: InboundEvent = {
+          eventId: `telegram:bench:${resident}:${++sequence}`,
+          channel: "telegram",
+          chat: { id: chatId, kind: "private" },
+          senderId: `telegram:${chatId}`,
+          senderName: `Resident ${resident}`,
+          localeHint: "de",
+          payload,
+          receivedAt: new Date(),
+        };
+        const started = performance.now();
+        const { result, trips } = await meter.track(() => core.handle(event, TELEGRAM_LIKE));
+        latencies.push(performance.now() - started);
+        records.push({ resident, trips });
+        const withChoices = result.messages.filter((m) => flattenChoices(m).length > 0).at(-1);
+        return withChoices ? flattenChoices(withChoices) : [];
+      };
+      return { text: (text) => deliver({ type: "text", text }), press: (action) => deliver({ type: "action", action }) };
+    };
+
+    const plan = { activities: [...FOUNDATION_ACTIVITIES, ...extra.activities], actionsPerResident: options.actionsPerResident };
+    const started = performance.now();
+    await runBounded(options.residents, options.concurrency, (index) =>
+      runResident(index, createPrng(options.seed + index), ioFor(index), plan),
+    );
+    const elapsedMs = performance.now() - started;
+
+    const byKind: Record<string, number> = {};
+    let totalTrips = 0;
+    for (const record of records) {
+      for (const kind of record.trips) byKind[kind] = (byKind[kind] ?? 0) + 1;
+      totalTrips += record.trips.length;
+    }
+    const raw = await runRawBaseline(db, records, options);
+    const updatesPerSecond = ratePerSecond(records.length, elapsedMs);
+    return {
+      database: options.database,
+      serverVersion: await db.serverVersion(),
+      residents: options.residents,
+      concurrency: options.concurrency,
+      updates: records.length,
+      elapsedMs: round(elapsedMs, 0),
+      updatesPerSecond,
+      latency: summarize(latencies),
+      roundTripsPerUpdate: round(totalTrips / Math.max(1, records.length), 2),
+      roundTripsByKind: Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, round(v / Math.max(1, records.length), 2)])),
+      untrackedRoundTrips: meter.untracked,
+      covered: extra.covered,
+      raw,
+      coreToRaw: ratio(updatesPerSecond, raw.updatesPerSecond),
+    };
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * Replays each update's round trips (same kinds, same order, same transaction bracket, same
+ * concurrency) as plain parameterised SQL on scratch tables of the same database: what the
+ * database and driver alone allow for that many round trips.
+ */
+async function runRawBaseline(
+  db: BenchDatabase,
+  records: readonly UpdateRecord[],
+  options: ThroughputOptions,
+): Promise<ThroughputResult["raw"]> {
+  await db.rawQuery("CREATE TABLE bench_raw_state (key text PRIMARY KEY, data jsonb NOT NULL, n integer NOT NULL DEFAULT 0)");
+  await db.rawQuery("CREATE TABLE bench_raw_event (id text PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), payload jsonb)");
+  await db.rawQuery(
+    "INSERT INTO bench_raw_state (key, data) SELECT 'r' || i, '{}'::jsonb FROM generate_series(0, $1::int - 1) AS i",
+    [options.residents],
+  );
+  // Per resident, updates run one after another, as in the core run (one chat, one turn at a time).
+  const byResident = new Map<number, UpdateRecord[]>();
+  records.forEach((record) => byResident.set(record.resident, [...(byResident.get(record.resident) ?? []), record]));
+  const residents = [...byResident.keys()];
+  const latencies: number[] = [];
+  let eventSeq = 0;
+
+  const statement = async (query: (sql: string, params?: unknown[]) => Promise<unknown>, kind: StatementKind, key: string) => {
+    switch (kind) {
+      case "select":
+        return query("SELECT key, data, n FROM bench_raw_state WHERE key = $1", [key]);
+      case "insert":
+        return query("INSERT INTO bench_raw_event (id, payload) VALUES ($1, $2)", [`e${++eventSeq}`, JSON.stringify({ key })]);
+      case "update":
+        return query("UPDATE bench_raw_state SET data = $2, n = n + 1 WHERE key = $1", [key, JSON.stringify({ step: eventSeq })]);
+      case "delete":
+        return query("DELETE FROM bench_raw_event WHERE id = $1", [`missing-${eventSeq}`]);
+      default:
+        return query("SELECT 1");
+    }
+  };
+
+  const started = performance.now();
+  await runBounded(residents.length, options.concurrency, async (i) => {
+    const resident = residents[i] as number;
+    const key = `r${resident}`;
+    for (const record of byResident.get(resident) ?? []) {
+      const inner = record.trips.filter((k) => k !== "begin" && k !== "commit" && k !== "rollback");
+      const t0 = performance.now();
+      if (record.trips.includes("begin")) {
+        await db.rawTransaction(async (query) => {
+          for (const kind of inner) await statement(query, kind, key);
+        });
+      } else {
+        for (const kind of inner) await statement(db.rawQuery, kind, key);
+      }
+      latencies.push(performance.now() - t0);
+    }
+  });
+  const elapsedMs = performance.now() - started;
+  await db.rawQuery("DROP TABLE bench_raw_event");
+  await db.rawQuery("DROP TABLE bench_raw_state");
+  return { updatesPerSecond: ratePerSecond(records.length, elapsedMs), elapsedMs: round(elapsedMs, 0), latency: summarize(latencies) };
+}
