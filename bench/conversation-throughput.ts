@@ -13,10 +13,10 @@ import { createTranslator } from "../src/i18n/translator.js";
 import { createFoundationStores } from "../src/storage/create-stores.js";
 import { createPrismaAccess } from "../src/storage/prisma-access.js";
 import { setupBenchFeatures } from "./bench-features.js";
-import { openBenchDatabase, type BenchDatabase, type BenchDatabaseKind } from "./lib/bench-database.js";
+import { openBenchDatabase, type BenchDatabase, type BenchDatabaseKind, type RawQuery } from "./lib/bench-database.js";
 import { runBounded } from "./lib/pool.js";
 import { createPrng } from "./lib/prng.js";
-import { createQueryMeter, type StatementKind } from "./lib/query-meter.js";
+import { createQueryMeter, type Trip } from "./lib/query-meter.js";
 import { ratePerSecond, ratio, round, summarize, type LatencySummary } from "./lib/stats.js";
 import { FOUNDATION_ACTIVITIES, runResident, type OfferedChoice, type ResidentIo } from "./resident-mix.js";
 
@@ -43,6 +43,8 @@ export interface ThroughputResult {
   readonly elapsedMs: number;
   readonly updatesPerSecond: number;
   readonly latency: LatencySummary;
+  /** Share of handling time spent waiting on the database driver (the rest: Prisma, core, i18n). */
+  readonly driverShare: number;
   readonly roundTripsPerUpdate: number;
   readonly roundTripsByKind: Readonly<Record<string, number>>;
   readonly untrackedRoundTrips: number;
@@ -54,7 +56,7 @@ export interface ThroughputResult {
 
 interface UpdateRecord {
   readonly resident: number;
-  readonly trips: readonly StatementKind[];
+  readonly trips: readonly Trip[];
 }
 
 export async function runConversationThroughput(options: ThroughputOptions): Promise<ThroughputResult> {
@@ -77,6 +79,7 @@ export async function runConversationThroughput(options: ThroughputOptions): Pro
     const latencies: number[] = [];
     const records: UpdateRecord[] = [];
     let sequence = 0;
+    let driverTotalMs = 0;
     const ioFor = (resident: number): ResidentIo => {
       const chatId = String(100_000 + resident);
       const deliver = async (payload: InboundEvent["payload"]): Promise<readonly OfferedChoice[]> => {
@@ -91,8 +94,9 @@ export async function runConversationThroughput(options: ThroughputOptions): Pro
           receivedAt: new Date(),
         };
         const started = performance.now();
-        const { result, trips } = await meter.track(() => core.handle(event, TELEGRAM_LIKE));
+        const { result, trips, driverMs } = await meter.track(() => core.handle(event, TELEGRAM_LIKE));
         latencies.push(performance.now() - started);
+        driverTotalMs += driverMs;
         records.push({ resident, trips });
         const withChoices = result.messages.filter((m) => flattenChoices(m).length > 0).at(-1);
         return withChoices ? flattenChoices(withChoices) : [];
@@ -110,7 +114,7 @@ export async function runConversationThroughput(options: ThroughputOptions): Pro
     const byKind: Record<string, number> = {};
     let totalTrips = 0;
     for (const record of records) {
-      for (const kind of record.trips) byKind[kind] = (byKind[kind] ?? 0) + 1;
+      for (const trip of record.trips) byKind[trip.kind] = (byKind[trip.kind] ?? 0) + 1;
       totalTrips += record.trips.length;
     }
     const raw = await runRawBaseline(db, records, options);
@@ -124,6 +128,7 @@ export async function runConversationThroughput(options: ThroughputOptions): Pro
       elapsedMs: round(elapsedMs, 0),
       updatesPerSecond,
       latency: summarize(latencies),
+      driverShare: ratio(driverTotalMs, latencies.reduce((a, b) => a + b, 0)),
       roundTripsPerUpdate: round(totalTrips / Math.max(1, records.length), 2),
       roundTripsByKind: Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, round(v / Math.max(1, records.length), 2)])),
       untrackedRoundTrips: meter.untracked,
@@ -136,37 +141,47 @@ export async function runConversationThroughput(options: ThroughputOptions): Pro
   }
 }
 
+/** Prisma's arguments as the drivers take them (both accept ISO timestamps and JSON text). */
+function driverArg(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "bigint") return value.toString();
+  if (ArrayBuffer.isView(value)) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  if (Array.isArray(value)) return value.map(driverArg);
+  if (value !== null && typeof value === "object") return JSON.stringify(value);
+  return value;
+}
+
 /**
- * Replays each update's round trips (same kinds, same order, same transaction bracket, same
- * concurrency) as plain parameterised SQL on scratch tables of the same database: what the
- * database and driver alone allow for that many round trips.
+ * The raw-driver baseline: each update's round trips again, in the same order, inside the same
+ * transaction bracket, with the same per-chat ordering and concurrency, as plain SQL on the same
+ * database. Reads and updates run the very statements Prisma sent, with the same arguments, on the
+ * same rows (so the database does the same work); inserts and deletes cannot be repeated without
+ * clashing with the rows they made, so they write real rows into a scratch table instead.
  */
 async function runRawBaseline(
   db: BenchDatabase,
   records: readonly UpdateRecord[],
   options: ThroughputOptions,
 ): Promise<ThroughputResult["raw"]> {
-  await db.rawQuery("CREATE TABLE bench_raw_state (key text PRIMARY KEY, data jsonb NOT NULL, n integer NOT NULL DEFAULT 0)");
   await db.rawQuery("CREATE TABLE bench_raw_event (id text PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), payload jsonb)");
-  await db.rawQuery(
-    "INSERT INTO bench_raw_state (key, data) SELECT 'r' || i, '{}'::jsonb FROM generate_series(0, $1::int - 1) AS i",
-    [options.residents],
-  );
   // Per resident, updates run one after another, as in the core run (one chat, one turn at a time).
   const byResident = new Map<number, UpdateRecord[]>();
-  records.forEach((record) => byResident.set(record.resident, [...(byResident.get(record.resident) ?? []), record]));
+  for (const record of records) {
+    const list = byResident.get(record.resident);
+    if (list) list.push(record);
+    else byResident.set(record.resident, [record]);
+  }
   const residents = [...byResident.keys()];
   const latencies: number[] = [];
   let eventSeq = 0;
 
-  const statement = async (query: (sql: string, params?: unknown[]) => Promise<unknown>, kind: StatementKind, key: string) => {
-    switch (kind) {
+  const statement = async (query: RawQuery, trip: Trip, key: string): Promise<unknown> => {
+    switch (trip.kind) {
       case "select":
-        return query("SELECT key, data, n FROM bench_raw_state WHERE key = $1", [key]);
+      case "update":
+        return query(trip.sql ?? "SELECT 1", (trip.args ?? []).map(driverArg));
       case "insert":
         return query("INSERT INTO bench_raw_event (id, payload) VALUES ($1, $2)", [`e${++eventSeq}`, JSON.stringify({ key })]);
-      case "update":
-        return query("UPDATE bench_raw_state SET data = $2, n = n + 1 WHERE key = $1", [key, JSON.stringify({ step: eventSeq })]);
       case "delete":
         return query("DELETE FROM bench_raw_event WHERE id = $1", [`missing-${eventSeq}`]);
       default:
@@ -179,20 +194,19 @@ async function runRawBaseline(
     const resident = residents[i] as number;
     const key = `r${resident}`;
     for (const record of byResident.get(resident) ?? []) {
-      const inner = record.trips.filter((k) => k !== "begin" && k !== "commit" && k !== "rollback");
+      const inner = record.trips.filter((t) => t.kind !== "begin" && t.kind !== "commit" && t.kind !== "rollback");
       const t0 = performance.now();
-      if (record.trips.includes("begin")) {
+      if (record.trips.some((t) => t.kind === "begin")) {
         await db.rawTransaction(async (query) => {
-          for (const kind of inner) await statement(query, kind, key);
+          for (const trip of inner) await statement(query, trip, key);
         });
       } else {
-        for (const kind of inner) await statement(db.rawQuery, kind, key);
+        for (const trip of inner) await statement(db.rawQuery, trip, key);
       }
       latencies.push(performance.now() - t0);
     }
   });
   const elapsedMs = performance.now() - started;
   await db.rawQuery("DROP TABLE bench_raw_event");
-  await db.rawQuery("DROP TABLE bench_raw_state");
   return { updatesPerSecond: ratePerSecond(records.length, elapsedMs), elapsedMs: round(elapsedMs, 0), latency: summarize(latencies) };
 }

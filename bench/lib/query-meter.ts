@@ -9,9 +9,19 @@ import type { SqlDriverAdapter, SqlDriverAdapterFactory, Transaction } from "@pr
 /** The statement kinds a round trip is classified as; the raw baseline replays the same kinds. */
 export type StatementKind = "begin" | "commit" | "rollback" | "select" | "insert" | "update" | "delete" | "other";
 
+/**
+ * One round trip. Reads and updates keep their SQL and arguments, so the raw baseline can run the
+ * very same statements again; inserts and deletes are replayed on scratch rows (see the benchmark).
+ */
+export interface Trip {
+  readonly kind: StatementKind;
+  readonly sql?: string;
+  readonly args?: readonly unknown[];
+}
+
 export interface QueryMeter {
   /** Runs `work`, recording every round trip it causes; returns its result and the kinds in order. */
-  track<T>(work: () => Promise<T>): Promise<{ result: T; trips: StatementKind[] }>;
+  track<T>(work: () => Promise<T>): Promise<{ result: T; trips: Trip[]; driverMs: number }>;
   /** Round trips made outside any tracked work (should stay near zero during a benchmark). */
   readonly untracked: number;
   wrap(factory: SqlDriverAdapterFactory): SqlDriverAdapterFactory;
@@ -40,13 +50,35 @@ export function classifySql(sql: string): StatementKind {
   }
 }
 
-export function createQueryMeter(): QueryMeter {
-  const storage = new AsyncLocalStorage<StatementKind[]>();
+/** `trace` sees every statement's SQL (for finding what to optimise; not used in timed runs). */
+export function createQueryMeter(options: { trace?: (sql: string) => void } = {}): QueryMeter {
+  const storage = new AsyncLocalStorage<{ trips: Trip[]; driverMs: number }>();
+  // Prisma builds a new SQL string per query; one copy per distinct text keeps memory flat.
+  const texts = new Map<string, string>();
   let untracked = 0;
-  const record = (kind: StatementKind): void => {
-    const trips = storage.getStore();
-    if (trips) trips.push(kind);
-    else untracked += 1;
+  const record = (kind: StatementKind, sql?: string, args?: readonly unknown[]): void => {
+    if (sql !== undefined) options.trace?.(sql);
+    const tracked = storage.getStore();
+    if (!tracked) {
+      untracked += 1;
+      return;
+    }
+    if (sql !== undefined && (kind === "select" || kind === "update")) {
+      let text = texts.get(sql);
+      if (text === undefined) texts.set(sql, (text = sql));
+      tracked.trips.push({ kind, sql: text, args: args ?? [] });
+    } else {
+      tracked.trips.push({ kind });
+    }
+  };
+  /** Time spent waiting on the driver (round trip, and on PGlite the wait for its one connection). */
+  const timed = <T>(call: Promise<T>): Promise<T> => {
+    const tracked = storage.getStore();
+    if (!tracked) return call;
+    const t0 = performance.now();
+    return call.finally(() => {
+      tracked.driverMs += performance.now() - t0;
+    });
   };
 
   // Proxies keep the adapters' own `this` and every method we do not count.
@@ -64,35 +96,35 @@ export function createQueryMeter(): QueryMeter {
     // With the pg adapter Prisma sends COMMIT itself and commit() only releases the connection;
     // PGlite's adapter ("phantom" transaction statements) sends it inside commit(). Count it once.
     let ended = false;
-    const statement = (sql: string): void => {
+    const statement = (sql: string, args: readonly unknown[]): void => {
       const kind = classifySql(sql);
       if (kind === "commit" || kind === "rollback") ended = true;
-      record(kind);
+      record(kind, sql, args);
     };
     return queryable(tx, {
-      queryRaw: (q: Parameters<Transaction["queryRaw"]>[0]) => (statement(q.sql), tx.queryRaw(q)),
-      executeRaw: (q: Parameters<Transaction["executeRaw"]>[0]) => (statement(q.sql), tx.executeRaw(q)),
-      commit: () => (ended || record("commit"), tx.commit()),
-      rollback: () => (ended || record("rollback"), tx.rollback()),
+      queryRaw: (q: Parameters<Transaction["queryRaw"]>[0]) => (statement(q.sql, q.args), timed(tx.queryRaw(q))),
+      executeRaw: (q: Parameters<Transaction["executeRaw"]>[0]) => (statement(q.sql, q.args), timed(tx.executeRaw(q))),
+      commit: () => (ended || record("commit"), timed(tx.commit())),
+      rollback: () => (ended || record("rollback"), timed(tx.rollback())),
     });
   }
 
   function wrapAdapter(adapter: SqlDriverAdapter): SqlDriverAdapter {
     return queryable(adapter, {
-      queryRaw: (q: Parameters<SqlDriverAdapter["queryRaw"]>[0]) => (record(classifySql(q.sql)), adapter.queryRaw(q)),
-      executeRaw: (q: Parameters<SqlDriverAdapter["executeRaw"]>[0]) => (record(classifySql(q.sql)), adapter.executeRaw(q)),
+      queryRaw: (q: Parameters<SqlDriverAdapter["queryRaw"]>[0]) => (record(classifySql(q.sql), q.sql, q.args), timed(adapter.queryRaw(q))),
+      executeRaw: (q: Parameters<SqlDriverAdapter["executeRaw"]>[0]) => (record(classifySql(q.sql), q.sql, q.args), timed(adapter.executeRaw(q))),
       startTransaction: async (isolation?: Parameters<SqlDriverAdapter["startTransaction"]>[0]) => {
         record("begin");
-        return wrapTransaction(await adapter.startTransaction(isolation));
+        return wrapTransaction(await timed(adapter.startTransaction(isolation)));
       },
     });
   }
 
   return {
     async track(work) {
-      const trips: StatementKind[] = [];
-      const result = await storage.run(trips, work);
-      return { result, trips };
+      const tracked = { trips: [] as Trip[], driverMs: 0 };
+      const result = await storage.run(tracked, work);
+      return { result, trips: tracked.trips, driverMs: tracked.driverMs };
     },
     get untracked() {
       return untracked;
