@@ -117,7 +117,10 @@ export function parseSurveyFile(source: string, file: string): { parsed: SurveyF
   if (doc.errors.length > 0) {
     throw new SurveyFileError(
       file,
-      doc.errors.map((e) => ({ line: e.linePos?.[0].line ?? 1, column: e.linePos?.[0].col ?? 1, path: "", message: e.message.split("\n")[0] ?? e.code })),
+      doc.errors.map((e) => {
+        const pos = lines.linePos(e.pos[0]);
+        return { line: pos.line, column: pos.col, path: "", message: e.message.split("\n")[0] ?? e.code };
+      }),
     );
   }
   const result = surveyFileSchema.safeParse(doc.toJS());

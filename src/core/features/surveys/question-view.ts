@@ -96,7 +96,7 @@ export function describeAnswer(turn: Turn, question: SurveyQuestion, answer: Dra
     const option = question.options.find((o) => o.position === pick);
     if (option) parts.push(localized(option.label, turn.locale));
   }
-  if (answer.other !== undefined) parts.push(`${turn.t("surveys:other")}: ${answer.other}`);
+  if (answer.other !== undefined) parts.push(`${turn.t("surveys:other-label")}: ${answer.other}`);
   if (answer.value !== undefined) {
     parts.push(question.type === "yesno" ? turn.t(answer.value === 1 ? "surveys:yes" : "surveys:no") : scaleLabel(turn, question, answer.value));
   }

@@ -20,7 +20,7 @@ export function barsOf(turn: Turn, question: SurveyQuestion, result: QuestionRes
     case "single":
     case "multiple": {
       const bars = question.options.map((o) => ({ label: localized(o.label, turn.locale), count: result.optionCounts.get(o.position) ?? 0 }));
-      return question.allowOther ? [...bars, { label: turn.t("surveys:other"), count: result.otherCount }] : bars;
+      return question.allowOther ? [...bars, { label: turn.t("surveys:other-label"), count: result.otherCount }] : bars;
     }
     case "scale":
       return scaleValues(question).map((v) => ({ label: scaleLabel(turn, question, v), count: result.valueCounts.get(v) ?? 0 }));

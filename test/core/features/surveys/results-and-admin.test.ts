@@ -116,7 +116,7 @@ describe("results", () => {
     expect(single).toContain("Bakery: 2 (50%)");
     expect(single).toContain("Doctor: 1 (25%)");
     expect(single).toContain("Bus: 0 (0%)");
-    expect(single).toContain("Other …: 1 (25%)");
+    expect(single).toContain("Other: 1 (25%)");
     expect(single).toContain("• Kino");
     expect(multiple).toContain("Cycle paths: 3 (75%)");
     expect(multiple).toContain("Playground: 2 (50%)");
@@ -135,7 +135,7 @@ describe("results", () => {
     const withImages = r.slice(1).map((m) => m.message.image);
     expect(withImages.map((i) => i !== undefined)).toEqual([true, true, true, true, false]);
     const first = withImages[0]!;
-    expect(first.alt).toContain("Bar chart for “What is missing?”: Bakery: 2; Doctor: 1; Bus: 0; Other …: 1");
+    expect(first.alt).toContain("Bar chart for “What is missing?”: Bakery: 2; Doctor: 1; Bus: 0; Other: 1");
     const png = decodePng(first.png);
     expect(png.width).toBe(960);
     expect(png.height).toBeGreaterThan(200);
