@@ -24,6 +24,10 @@ const schema = z.object({
     message: "does not look like a bot token from BotFather (digits, a colon, then letters)",
   }),
   TELEGRAM_API_ROOT: optionalText.pipe(z.url().optional()),
+  TELEGRAM_CALLBACK_SECRET: optionalText.refine((v) => v === undefined || v.length >= 16, {
+    message: "must be at least 16 characters long (or unset: it is then derived from the bot token)",
+  }),
+  TELEGRAM_PAID_BROADCAST: z.enum(["on", "off"]).default("off"),
   MATRIX_HOMESERVER_URL: optionalText.pipe(z.url().optional()),
   MATRIX_ACCESS_TOKEN: optionalText,
   MATRIX_USER_ID: optionalText.refine((v) => v === undefined || /^@[^:]+:.+$/.test(v), {
@@ -48,7 +52,14 @@ export interface Config {
   readonly privacyContact: string;
   readonly seedExample: "auto" | "on" | "off";
   readonly consoleChannel: "auto" | "on" | "off";
-  readonly telegram: { readonly token: string; readonly apiRoot: string | undefined } | undefined;
+  readonly telegram:
+    | {
+        readonly token: string;
+        readonly apiRoot: string | undefined;
+        readonly callbackSecret: string | undefined;
+        readonly paidBroadcast: boolean;
+      }
+    | undefined;
   readonly matrix:
     | {
         readonly homeserverUrl: string;
@@ -91,7 +102,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     privacyContact: e.PRIVACY_CONTACT,
     seedExample: e.SEED_EXAMPLE,
     consoleChannel: e.CONSOLE_CHANNEL,
-    telegram: e.TELEGRAM_BOT_TOKEN ? { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT } : undefined,
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? {
+          token: e.TELEGRAM_BOT_TOKEN,
+          apiRoot: e.TELEGRAM_API_ROOT,
+          callbackSecret: e.TELEGRAM_CALLBACK_SECRET,
+          paidBroadcast: e.TELEGRAM_PAID_BROADCAST === "on",
+        }
+      : undefined,
     matrix: e.MATRIX_HOMESERVER_URL
       ? {
           homeserverUrl: e.MATRIX_HOMESERVER_URL,

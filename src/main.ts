@@ -6,6 +6,7 @@ import { userInfo } from "node:os";
 import { join } from "node:path";
 import { assembleCore } from "./app/create-core.js";
 import { createConsoleChannel } from "./channels/console/console-channel.js";
+import { createTelegramChannel } from "./channels/telegram/telegram-channel.js";
 import { ConfigError, loadConfig, wantsConsole, type Config } from "./config.js";
 import { systemClock } from "./core/ports/clock.js";
 import { createTranslator } from "./i18n/translator.js";
@@ -100,12 +101,27 @@ async function main(): Promise<void> {
     services.push({ name: "console", start: () => channel.start(), stop: () => channel.stop() });
   }
 
+  if (config.telegram) {
+    const telegram = createTelegramChannel({
+      core,
+      translator,
+      logger: logger.child({ channel: "telegram" }),
+      token: config.telegram.token,
+      ...(config.telegram.apiRoot ? { apiRoot: config.telegram.apiRoot } : {}),
+      ...(config.telegram.callbackSecret ? { callbackSecret: config.telegram.callbackSecret } : {}),
+    });
+    services.push({ name: "telegram", start: () => telegram.start(), stop: () => telegram.stop() });
+  }
+
   if (services.length === 0) fail("no channel configured: set TELEGRAM_BOT_TOKEN or MATRIX_HOMESERVER_URL, or CONSOLE_CHANNEL=on");
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => void shutdown(signal).then(() => process.exit(0)));
   }
   for (const service of services) await service.start();
-  logger.info({ channels: services.map((s) => s.name), database: db.kind }, "mitreden started");
+  const names = services.map((s) => s.name);
+  logger.info({ channels: names, database: db.kind }, "mitreden started");
+  // The terminal chat owns the screen; otherwise say once, in plain words, what is running.
+  if (!consoleWanted) process.stderr.write(`mitreden: started ${names.join(", ")} (database: ${db.kind})\n`);
 }
 
 function safeUserName(): string {

@@ -7,12 +7,15 @@
  * With MITREDEN_TEST_DB=postgres: a uniquely named database on MITREDEN_TEST_PG_URL's server,
  * migrated at open and dropped on dispose().
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import pino, { type Logger } from "pino";
 import { openDatabase, type Database } from "../../src/storage/database.js";
-import { applyMigrations } from "../../src/storage/migrations.js";
+import { applyMigrations, defaultMigrationsDir } from "../../src/storage/migrations.js";
 import { createPgliteMigrationFactory } from "../../src/storage/script-adapter.js";
 
 export type TestDatabaseKind = "pglite" | "postgres";
@@ -41,13 +44,33 @@ const silent = pino({ level: "silent" });
 
 let migratedDump: Promise<Blob> | undefined;
 
+/**
+ * Where a migrated dump is shared between test workers: keyed by the migrations' content, so a
+ * changed or added migration builds a new one.
+ */
+function dumpCachePath(): string {
+  const hash = createHash("sha256");
+  const dir = defaultMigrationsDir;
+  for (const name of readdirSync(dir).sort()) {
+    const file = join(dir, name, "migration.sql");
+    if (existsSync(file)) hash.update(name).update(readFileSync(file));
+  }
+  return join(tmpdir(), `mitreden-test-pglite-${hash.digest("hex").slice(0, 16)}.tar`);
+}
+
 function migratedPgliteDump(logger: Logger): Promise<Blob> {
   migratedDump ??= (async () => {
+    const cached = dumpCachePath();
+    if (existsSync(cached)) return new Blob([readFileSync(cached)]);
     const pglite = new PGlite();
     try {
       await pglite.waitReady;
       await applyMigrations({ adapterFactory: createPgliteMigrationFactory(pglite), logger });
-      return await pglite.dumpDataDir("none");
+      const dump = await pglite.dumpDataDir("none");
+      const partial = `${cached}.${process.pid}.tmp`;
+      writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+      renameSync(partial, cached);
+      return dump;
     } finally {
       await pglite.close();
     }

@@ -19,6 +19,7 @@ CREATE TABLE "Identity" (
     "channel" TEXT NOT NULL,
     "residentId" INTEGER NOT NULL,
     "displayName" TEXT,
+    "privateChatId" TEXT,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "lastSeenAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
