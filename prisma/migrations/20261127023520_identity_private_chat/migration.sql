@@ -1,2 +1,0 @@
--- AlterTable
-ALTER TABLE "Identity" ADD COLUMN     "privateChatId" TEXT;
