@@ -129,8 +129,8 @@ describe("survey export", () => {
     const csv = await exportSurvey(survey.id, "csv", deps);
     const lines = csv.trim().split("\r\n");
     expect(lines[0]).toBe("response,submitted_at,1. Ja?");
+    // Exactly response id, day and answer: no column for who answered.
     expect(lines[1]).toMatch(/^[0-9a-f-]{36},2027-01-20T00:00:00.000Z,ja$/);
-    expect(csv).not.toContain(String(resident.id) + ",");
     const json = JSON.parse(await exportSurvey(survey.id, "json", deps)) as { responses: Record<string, unknown>[] };
     expect(Object.keys(json.responses[0]!).sort()).toEqual(["answers", "id", "submittedAt"]);
     expect(json.responses[0]!["answers"]).toEqual({ "1": "ja" });
