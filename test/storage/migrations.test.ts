@@ -67,7 +67,7 @@ describe("the committed migrations", () => {
   it("match the Prisma schema files (drift check: run `npm run db:migration -- NAME` when this fails)", async () => {
     const diff = await diffSchemaAgainstMigrations({ logger });
     expect(isEmptyMigrationScript(diff), `schema and migrations disagree; missing SQL:\n${diff}`).toBe(true);
-  }, 30_000);
+  }, 120_000);
 
   it("carry Prisma's lock file for postgresql", async () => {
     const list = await readMigrationsList(defaultMigrationsDir);
@@ -99,7 +99,7 @@ describe("applyMigrations on PGlite", () => {
     } finally {
       await pglite.close();
     }
-  }, 30_000);
+  }, 120_000);
 
   it("does not record a failing migration as applied", async () => {
     const dir = await mkdtemp(join(tmpdir(), "mitreden-mig-"));
@@ -119,7 +119,7 @@ describe("applyMigrations on PGlite", () => {
       await pglite.close();
       await rm(dir, { recursive: true, force: true });
     }
-  }, 30_000);
+  }, 120_000);
 });
 
 describe("applyMigrations on PostgreSQL", () => {
@@ -147,7 +147,7 @@ describe("applyMigrations on PostgreSQL", () => {
     const tables = await pool.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public'");
     expect(tables.rows.map((row) => row.tablename)).toEqual(expect.arrayContaining([...foundationTables, "_prisma_migrations"]));
     process.stderr.write(`[timing] migrate PostgreSQL: ${firstMs.toFixed(0)} ms\n`);
-  }, 30_000);
+  }, 120_000);
 
   it("releases the engine's advisory lock, so instances starting together all migrate", async () => {
     const fresh = `${name}_c`;
@@ -166,7 +166,7 @@ describe("applyMigrations on PostgreSQL", () => {
       for (const result of opened) if (result.status === "fulfilled") await result.value.close();
       await admin(`DROP DATABASE IF EXISTS ${fresh} WITH (FORCE)`);
     }
-  }, 30_000);
+  }, 120_000);
 
   it("runs a script with a semicolon inside a string literal as one script", async () => {
     const dir = await mkdtemp(join(tmpdir(), "mitreden-mig-"));
@@ -180,7 +180,7 @@ describe("applyMigrations on PostgreSQL", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  }, 30_000);
+  }, 120_000);
 });
 
 describe("createMigration", () => {
@@ -200,7 +200,7 @@ describe("createMigration", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  }, 30_000);
+  }, 120_000);
 
   it("writes only the difference when the schema grows", async () => {
     const dir = await mkdtemp(join(tmpdir(), "mitreden-mig-"));
@@ -218,5 +218,5 @@ describe("createMigration", () => {
       await rm(dir, { recursive: true, force: true });
       await rm(schemaDir, { recursive: true, force: true });
     }
-  }, 30_000);
+  }, 120_000);
 });
