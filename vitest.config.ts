@@ -1,11 +1,42 @@
 import { defineConfig } from "vitest/config";
+import { probePostgres } from "./test/support/postgres-probe.js";
 
-export default defineConfig({
-  test: {
-    include: ["test/**/*.test.ts"],
-    // Starts one shared Synapse for Matrix end-to-end tests (skips loudly when unavailable).
-    globalSetup: ["test/support/matrix/global-setup.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 90_000,
-  },
+/** Tests that touch the database run on PGlite and again on the real PostgreSQL server. */
+const DATABASE_SUITES = ["test/core/**/*.test.ts", "test/storage/**/*.test.ts", "test/delivery/**/*.test.ts", "test/admin/**/*.test.ts"];
+
+function banner(title: string, reason: string, hint: string): void {
+  const line = "!".repeat(78);
+  process.stderr.write(`\n${line}\n!!  ${title}\n!!  Reason: ${reason}\n!!  ${hint}\n${line}\n\n`);
+}
+
+export default defineConfig(async () => {
+  const pgProblem = process.env["MITREDEN_SKIP_POSTGRES"] === "1" ? "MITREDEN_SKIP_POSTGRES=1" : await probePostgres();
+  if (pgProblem) {
+    if (process.env["MITREDEN_REQUIRE_POSTGRES"] === "1") throw new Error(`PostgreSQL is required but unavailable: ${pgProblem}`);
+    banner(
+      "POSTGRESQL TESTS ARE SKIPPED (the suite runs on PGlite only)",
+      pgProblem,
+      "Start PostgreSQL on 127.0.0.1:5432 (or set MITREDEN_TEST_PG_URL) to run them.",
+    );
+  }
+  const shared = { testTimeout: 30_000, hookTimeout: 120_000 };
+  return {
+    test: {
+      projects: [
+        {
+          test: {
+            name: "pglite",
+            include: ["test/**/*.test.ts"],
+            env: { MITREDEN_TEST_DB: "pglite" },
+            // Starts one shared Synapse for the Matrix end-to-end tests (skips loudly when unavailable).
+            globalSetup: ["test/support/matrix/global-setup.ts"],
+            ...shared,
+          },
+        },
+        ...(pgProblem
+          ? []
+          : [{ test: { name: "postgres", include: DATABASE_SUITES, env: { MITREDEN_TEST_DB: "postgres" }, ...shared } }]),
+      ],
+    },
+  };
 });

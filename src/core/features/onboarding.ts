@@ -58,9 +58,10 @@ export function createOnboarding(deps: OnboardingDeps): { feature: Feature; gate
     }
   }
 
-  function nextStep(resident: Resident): Step {
+  async function nextStep(resident: Resident): Promise<Step> {
     if (!resident.locale) return "language";
-    if (resident.homeAreaId === null) return "area";
+    // An installation without configured areas skips the question rather than trapping residents.
+    if (resident.homeAreaId === null && (await deps.areas.list()).length > 0) return "area";
     return "privacy";
   }
 
@@ -83,7 +84,7 @@ export function createOnboarding(deps: OnboardingDeps): { feature: Feature; gate
       }
       if (verb === "lang" && isLocale(args[0])) {
         turn.setResident(await deps.residents.update(turn.resident.id, { locale: args[0] }));
-        return ask(turn, nextStep(turn.resident), deepLink);
+        return ask(turn, await nextStep(turn.resident), deepLink);
       }
       if (verb === "area") {
         const area = pickArea(await deps.areas.list(), args[0]);
@@ -92,26 +93,26 @@ export function createOnboarding(deps: OnboardingDeps): { feature: Feature; gate
           return ask(turn, "area", deepLink);
         }
         turn.setResident(await deps.residents.update(turn.resident.id, { homeAreaId: area.id }));
-        return ask(turn, nextStep(turn.resident), deepLink);
+        return ask(turn, await nextStep(turn.resident), deepLink);
       }
-      if (verb === "accept" && nextStep(turn.resident) === "privacy") return finish(turn, deepLink);
+      if (verb === "accept" && (await nextStep(turn.resident)) === "privacy") return finish(turn, deepLink);
       if (verb === "decline") {
         turn.enter(ONBOARDING_FEATURE, "privacy", deepLink ? { deepLink } : {});
         turn.say("onboarding:declined", {}, [[{ label: turn.t("onboarding:read-again"), action: "onboarding:privacy" }]]);
         return;
       }
-      return ask(turn, nextStep(turn.resident), deepLink);
+      return ask(turn, await nextStep(turn.resident), deepLink);
     },
     async handleText(turn) {
       turn.say("onboarding:use-choices");
-      await ask(turn, nextStep(turn.resident), deepLinkOf(turn));
+      await ask(turn, await nextStep(turn.resident), deepLinkOf(turn));
     },
   };
 
   const gate: OnboardingGate = {
     featureId: ONBOARDING_FEATURE,
     isComplete: (resident) => resident.onboardedAt !== null,
-    resume: (turn, deepLink) => ask(turn, nextStep(turn.resident), deepLink ?? deepLinkOf(turn)),
+    resume: async (turn, deepLink) => ask(turn, await nextStep(turn.resident), deepLink ?? deepLinkOf(turn)),
   };
   return { feature, gate };
 }

@@ -1,0 +1,139 @@
+/**
+ * The admin command line: `npm run admin -- <group> <command> [arguments] [--options]`.
+ * It opens the same database as the bot (DATABASE_URL or the embedded one in MITREDEN_DATA_DIR);
+ * with the embedded database the bot must be stopped first, because only one process may open it.
+ */
+import { parseArgs } from "node:util";
+import { userInfo } from "node:os";
+import { ConfigError, loadConfig } from "../config.js";
+import { DEFAULT_LOCALE, matchLocale } from "../core/model/locale.js";
+import { htmlToPlain } from "../core/render/plain-text.js";
+import { createTranslator } from "../i18n/translator.js";
+import { createLogger } from "../logger.js";
+import { openDatabase } from "../storage/database.js";
+import { seedExampleIfEmpty } from "../storage/seed-example.js";
+import { AdminError } from "./admin-error.js";
+import { addArea, listAreas, moveArea, removeArea, renameArea } from "./area-commands.js";
+import { grantRole, listRoles, revokeRole } from "./role-commands.js";
+import type { PrismaClient } from "../storage/generated/prisma/client.js";
+
+type Options = Record<string, string | boolean | undefined>;
+export interface AdminContext {
+  readonly prisma: PrismaClient;
+  readonly say: (key: string, values?: Record<string, string | number>) => void;
+  readonly print: (line: string) => void;
+  readonly actor: string;
+}
+type Handler = (ctx: AdminContext, args: string[], options: Options) => Promise<void>;
+
+const text = (value: string | boolean | undefined) => (typeof value === "string" ? value : undefined);
+
+const COMMANDS: Record<string, Record<string, Handler>> = {
+  area: {
+    async list(ctx) {
+      for (const row of await listAreas(ctx.prisma)) {
+        const population = row.population === null ? "" : `  (${row.population})`;
+        ctx.print(`${"  ".repeat(row.depth)}${row.slug}  ${row.name}${population}  · ${row.residents}`);
+      }
+    },
+    async add(ctx, [slug, ...name], options) {
+      if (!slug || name.length === 0) return ctx.say("admin:usage-area-add");
+      const population = text(options["population"]);
+      await addArea(ctx.prisma, { slug, name: name.join(" "), parent: text(options["parent"]), population: population ? Number(population) : undefined });
+      ctx.say("admin:area-added", { slug });
+    },
+    async rename(ctx, [slug, ...name]) {
+      if (!slug || name.length === 0) return ctx.say("admin:usage-area-rename");
+      await renameArea(ctx.prisma, slug, name.join(" "));
+      ctx.say("admin:area-renamed", { slug });
+    },
+    async move(ctx, [slug], options) {
+      if (!slug || (!options["parent"] && !options["root"])) return ctx.say("admin:usage-area-move");
+      await moveArea(ctx.prisma, slug, text(options["parent"]));
+      ctx.say("admin:area-moved", { slug });
+    },
+    async remove(ctx, [slug]) {
+      if (!slug) return ctx.say("admin:usage-area-remove");
+      await removeArea(ctx.prisma, slug);
+      ctx.say("admin:area-removed", { slug });
+    },
+    async seed(ctx) {
+      ctx.say((await seedExampleIfEmpty(ctx.prisma)) ? "admin:seeded" : "admin:seed-skipped");
+    },
+  },
+  role: {
+    async list(ctx, [identity]) {
+      const rows = await listRoles(ctx.prisma, identity);
+      if (rows.length === 0) return ctx.say("admin:roles-none");
+      for (const r of rows) ctx.print(`${r.identity}  ${r.role}  ${r.scope}  (${r.grantedBy}, ${r.createdAt.toISOString().slice(0, 10)})`);
+    },
+    async grant(ctx, [identity, role], options) {
+      if (!identity || !role) return ctx.say("admin:usage-role-grant");
+      const { created } = await grantRole(ctx.prisma, { identity, role, area: text(options["area"]), grantedBy: ctx.actor });
+      ctx.say(created ? "admin:role-granted" : "admin:role-existed", { identity, role });
+    },
+    async revoke(ctx, [identity, role], options) {
+      if (!identity || !role) return ctx.say("admin:usage-role-revoke");
+      const { removed } = await revokeRole(ctx.prisma, { identity, role, area: text(options["area"]) });
+      ctx.say("admin:role-revoked", { identity, role, count: removed });
+    },
+  },
+};
+
+/** Lets later capabilities (surveys, audit log, …) add their command groups. */
+export function registerAdminCommands(group: string, handlers: Record<string, Handler>): void {
+  COMMANDS[group] = { ...(COMMANDS[group] ?? {}), ...handlers };
+}
+
+export async function runAdmin(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: false,
+    options: { parent: { type: "string" }, root: { type: "boolean" }, population: { type: "string" }, area: { type: "string" }, format: { type: "string" }, out: { type: "string" } },
+  });
+  const translator = await createTranslator();
+  const locale = matchLocale(process.env["MITREDEN_LOCALE"] ?? process.env["LANG"]) ?? DEFAULT_LOCALE;
+  const print = (line: string) => void process.stdout.write(`${line}\n`);
+  const say = (key: string, vals?: Record<string, string | number>) => print(htmlToPlain(translator.t(locale, key, vals)));
+  const [group, command, ...args] = positionals;
+  const handler = group && command ? COMMANDS[group]?.[command] : undefined;
+  if (!handler) {
+    say("admin:usage");
+    return group ? 2 : 0;
+  }
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.logLevel === "info" ? "warn" : config.logLevel, file: config.logFile });
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, connectTimeoutMs: config.databaseConnectTimeoutMs });
+  try {
+    await handler({ prisma: db.prisma, say, print, actor: `cli:${userInfo().username}` }, args, values);
+    return 0;
+  } catch (error) {
+    if (error instanceof AdminError) {
+      process.stderr.write(`${htmlToPlain(translator.t(locale, error.key, error.values))}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await db.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  runAdmin(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`mitreden admin: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

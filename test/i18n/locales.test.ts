@@ -1,0 +1,67 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { SUPPORTED_LOCALES } from "../../src/core/model/locale.js";
+import { createTranslator, loadLocaleResources } from "../../src/i18n/translator.js";
+
+const resources = loadLocaleResources();
+const keysOf = (locale: string) =>
+  Object.entries(resources[locale] ?? {})
+    .flatMap(([ns, entries]) => Object.keys(entries as Record<string, unknown>).map((key) => `${ns}:${key}`))
+    .sort();
+
+/** Literal keys passed to t(), say(), *Key fields and AdminError; action strings look alike but are not keys. */
+const KEY_USE = /(?:\bt\(|say\(|Key:\s*|Key\s*=\s*|Error\()\s*["'`]([a-z][a-z-]*):([a-z0-9][a-z0-9-]*)["'`]/g;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (name === "generated") return [];
+    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith(".ts") ? [path] : [];
+  });
+}
+
+describe("locales", () => {
+  it("have the same keys in every language", () => {
+    const german = keysOf("de");
+    for (const locale of SUPPORTED_LOCALES) expect(keysOf(locale), `keys of ${locale}`).toEqual(german);
+  });
+
+  it("have no empty texts and balanced placeholders", () => {
+    for (const locale of SUPPORTED_LOCALES) {
+      for (const [ns, entries] of Object.entries(resources[locale] ?? {})) {
+        for (const [key, value] of Object.entries(entries as Record<string, string>)) {
+          expect(value.trim(), `${locale} ${ns}:${key}`).not.toBe("");
+          const german = (resources["de"]?.[ns] as Record<string, string>)[key] ?? "";
+          const placeholders = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+          expect(placeholders(value), `${locale} ${ns}:${key}`).toEqual(placeholders(german));
+        }
+      }
+    }
+  });
+
+  it("contain every literal key the source code uses", () => {
+    const known = new Set(keysOf("de"));
+    const namespaces = new Set(Object.keys(resources["de"] ?? {}));
+    const missing: string[] = [];
+    for (const file of sourceFiles(join(process.cwd(), "src"))) {
+      for (const match of readFileSync(file, "utf8").matchAll(KEY_USE)) {
+        const key = `${match[1]}:${match[2]}`;
+        if (namespaces.has(match[1]!) && !known.has(key)) missing.push(`${key} (${file})`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it("reports no missing key while translating every known key", async () => {
+    const missing: string[] = [];
+    const translator = await createTranslator({ onMissingKey: (lng, key) => missing.push(`${lng}:${key}`) });
+    for (const key of keysOf("de")) for (const locale of SUPPORTED_LOCALES) translator.t(locale, key);
+    expect(missing).toEqual([]);
+  });
+
+  it("escapes interpolated values", async () => {
+    const translator = await createTranslator();
+    expect(translator.t("de", "settings:area-changed", { area: "<script>" })).toContain("&lt;script&gt;");
+  });
+});
