@@ -19,6 +19,9 @@ const schema = z.object({
   MUNICIPALITY_NAME: z.string().trim().min(1).default("Samtgemeinde Oldendorf-Himmelpforten"),
   PRIVACY_CONTACT: z.string().trim().min(1).default("datenschutz@oldendorf-himmelpforten.example"),
   SEED_EXAMPLE: flag,
+  SURVEY_TOKEN_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, {
+    message: "must be at least 32 characters long (or unset: a secret is then generated and kept in the database)",
+  }),
   CONSOLE_CHANNEL: flag,
   TELEGRAM_BOT_TOKEN: optionalText.refine((v) => v === undefined || /^\d+:[\w-]{20,}$/.test(v), {
     message: "does not look like a bot token from BotFather (digits, a colon, then letters)",
@@ -51,6 +54,8 @@ export interface Config {
   readonly municipality: string;
   readonly privacyContact: string;
   readonly seedExample: "auto" | "on" | "off";
+  /** Key of the one-way tokens that stop double voting in anonymous surveys. */
+  readonly surveyTokenSecret: string | undefined;
   readonly consoleChannel: "auto" | "on" | "off";
   readonly telegram:
     | {
@@ -101,6 +106,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     municipality: e.MUNICIPALITY_NAME,
     privacyContact: e.PRIVACY_CONTACT,
     seedExample: e.SEED_EXAMPLE,
+    surveyTokenSecret: e.SURVEY_TOKEN_SECRET,
     consoleChannel: e.CONSOLE_CHANNEL,
     telegram: e.TELEGRAM_BOT_TOKEN
       ? {
