@@ -49,6 +49,7 @@ export interface ThroughputResult {
   readonly roundTripsByKind: Readonly<Record<string, number>>;
   readonly untrackedRoundTrips: number;
   readonly covered: readonly string[];
+  readonly outcomes: { readonly residentsOnboarded: number; readonly surveyResponses: number; readonly ideasSubmitted: number; readonly supports: number };
   readonly raw: { readonly updatesPerSecond: number; readonly elapsedMs: number; readonly latency: LatencySummary };
   /** Core rate divided by raw rate (target ≥ 0.4). */
   readonly coreToRaw: number;
@@ -117,6 +118,13 @@ export async function runConversationThroughput(options: ThroughputOptions): Pro
       for (const trip of record.trips) byKind[trip.kind] = (byKind[trip.kind] ?? 0) + 1;
       totalTrips += record.trips.length;
     }
+    // What the mix left behind, so a run that silently stopped doing real work shows.
+    const outcomes = {
+      residentsOnboarded: await db.prisma.resident.count({ where: { onboardedAt: { not: null } } }),
+      surveyResponses: await db.prisma.surveyResponse.count(),
+      ideasSubmitted: await db.prisma.idea.count({ where: { status: "pending" } }),
+      supports: await db.prisma.support.count(),
+    };
     const raw = await runRawBaseline(db, records, options);
     const updatesPerSecond = ratePerSecond(records.length, elapsedMs);
     return {
@@ -133,6 +141,7 @@ export async function runConversationThroughput(options: ThroughputOptions): Pro
       roundTripsByKind: Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, round(v / Math.max(1, records.length), 2)])),
       untrackedRoundTrips: meter.untracked,
       covered: extra.covered,
+      outcomes,
       raw,
       coreToRaw: ratio(updatesPerSecond, raw.updatesPerSecond),
     };

@@ -41,6 +41,7 @@ describe("npm run bench at tiny size", () => {
       positive(c.roundTripsPerUpdate);
       expect(c.latency.p50Ms).toBeLessThanOrEqual(c.latency.p99Ms);
       expect(c.latency.count).toBe(c.updates);
+      expect(c.outcomes.residentsOnboarded).toBe(20);
     }
     const t = result.telegram!;
     expect(t.core.updates).toBe(t.baseline.updates);
