@@ -1,6 +1,5 @@
 import type { ConversationState, ConversationStore } from "../../core/ports/stores.js";
 import type { PrismaAccess } from "../prisma-access.js";
-import type { Prisma } from "../generated/prisma/client.js";
 
 interface Row {
   flow: string | null;
@@ -14,12 +13,12 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 export function createConversationStore(db: PrismaAccess): ConversationStore {
   return {
     async lockAndLoad(key, residentId) {
-      const client = db.client();
-      await client.$executeRaw`INSERT INTO "Conversation" ("key", "residentId", "updatedAt")
-        VALUES (${key}, ${residentId}, now()) ON CONFLICT ("key") DO NOTHING`;
-      // FOR UPDATE makes a second event of the same chat wait until this one is committed.
-      const rows = await client.$queryRaw<Row[]>`SELECT "flow", "step", "data", "choices"
-        FROM "Conversation" WHERE "key" = ${key} FOR UPDATE`;
+      // One round trip: the upsert creates the row on first contact and, like SELECT … FOR UPDATE,
+      // row-locks it, so a second event of the same chat waits until this one is committed.
+      const rows = await db.client().$queryRaw<Row[]>`INSERT INTO "Conversation" ("key", "residentId", "updatedAt")
+        VALUES (${key}, ${residentId}, now())
+        ON CONFLICT ("key") DO UPDATE SET "updatedAt" = "Conversation"."updatedAt"
+        RETURNING "flow", "step", "data", "choices"`;
       const row = rows[0];
       return {
         flow: row?.flow ?? null,
@@ -29,10 +28,10 @@ export function createConversationStore(db: PrismaAccess): ConversationStore {
       };
     },
     async save(key, residentId, state: ConversationState) {
-      await db.client().conversation.update({
-        where: { key },
-        data: { residentId, flow: state.flow, step: state.step, data: state.data as Prisma.InputJsonObject, choices: [...state.choices] },
-      });
+      // No RETURNING: the core keeps the state it saved, and the write is on every event's path.
+      await db.client().$executeRaw`UPDATE "Conversation" SET "residentId" = ${residentId}, "flow" = ${state.flow},
+        "step" = ${state.step}, "data" = ${JSON.stringify(state.data)}::jsonb,
+        "choices" = ${JSON.stringify(state.choices)}::jsonb, "updatedAt" = now() WHERE "key" = ${key}`;
     },
   };
 }

@@ -4,7 +4,13 @@ import type { ResidentStore } from "../../core/ports/stores.js";
 import type { PrismaAccess } from "../prisma-access.js";
 import type { Resident as ResidentRow } from "../generated/prisma/client.js";
 
-export function toResident(row: ResidentRow): Resident {
+type ResidentFields = Pick<ResidentRow, "id" | "locale" | "homeAreaId" | "privacyAcceptedAt" | "onboardedAt" | "blockedAt">;
+
+interface IdentityResidentRow extends ResidentFields {
+  privateChatId: string | null;
+}
+
+export function toResident(row: ResidentFields): Resident {
   return {
     id: row.id,
     locale: isLocale(row.locale) ? row.locale : null,
@@ -19,12 +25,16 @@ export function createResidentStore(db: PrismaAccess): ResidentStore {
   return {
     async resolveIdentity(identityId, channel, displayName, privateChatId) {
       const client = db.client();
-      const identity = await client.identity.findUnique({ where: { id: identityId }, include: { resident: true } });
-      if (identity) {
-        if (privateChatId && identity.privateChatId !== privateChatId) {
+      // Every inbound event resolves its sender: one joined read instead of Prisma's two for an include.
+      const rows = await client.$queryRaw<(IdentityResidentRow)[]>`SELECT r."id", r."locale", r."homeAreaId",
+          r."privacyAcceptedAt", r."onboardedAt", r."blockedAt", i."privateChatId"
+        FROM "Identity" i JOIN "Resident" r ON r."id" = i."residentId" WHERE i."id" = ${identityId}`;
+      const found = rows[0];
+      if (found) {
+        if (privateChatId && found.privateChatId !== privateChatId) {
           await client.identity.update({ where: { id: identityId }, data: { privateChatId } });
         }
-        return toResident(identity.resident);
+        return toResident(found);
       }
       // A concurrent first contact of the same identity hits the primary key; the unit of work retries.
       const resident = await client.resident.create({
