@@ -192,11 +192,17 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     if (platform.pausedUntil > now) return putBack(row, platform.pausedUntil, false);
     const chatWait = platform.chats.delay(row.chatId, now);
     if (chatWait > deferAboveMs) return putBack(row, now + chatWait, false);
-    const wait = Math.max(platform.chats.reserve(row.chatId, now), platform.overall.reserve(now));
-    if (wait > 0) await sleep(wait);
+    const overallWait = platform.overall.reserve(now);
+    if (overallWait > 0) await sleep(overallWait);
     now = nowMs();
     // A "retry-after" for the whole platform may have arrived while this row waited.
     if (platform.pausedUntil > now) return putBack(row, platform.pausedUntil, false);
+    // The chat's token is taken only now, right before the send, so the time spent waiting for
+    // the platform's overall rate cannot squeeze two messages to one chat closer together.
+    const chatDelay = platform.chats.delay(row.chatId, now);
+    if (chatDelay > deferAboveMs) return putBack(row, now + chatDelay, false);
+    const chatReserved = platform.chats.reserve(row.chatId, now);
+    if (chatReserved > 0) await sleep(chatReserved);
 
     const message = await content(row.broadcastId, row.locale);
     if (!message) return fail(row, "broadcast content missing");
