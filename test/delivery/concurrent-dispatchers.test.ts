@@ -18,7 +18,8 @@ beforeAll(async () => {
   f = await createOutboxFixture();
   if (f.testDb.kind === "postgres") {
     // A second connection pool and PrismaClient on the same database, as a second process has.
-    const [{ name }] = await f.prisma.$queryRaw<{ name: string }[]>`SELECT current_database() AS name`;
+    const [row] = await f.prisma.$queryRaw<{ name: string }[]>`SELECT current_database() AS name`;
+    const name = row!.name;
     const url = new URL(process.env.MITREDEN_TEST_PG_URL ?? defaultTestPostgresUrl);
     url.pathname = `/${name}`;
     second = await openDatabase({ databaseUrl: url.toString(), migrate: false, logger: pino({ level: "silent" }) });
