@@ -26,7 +26,8 @@ export function createLogger(options: LoggerOptions): Logger {
   let destination: pino.DestinationStream;
   if (options.file) {
     mkdirSync(dirname(options.file), { recursive: true });
-    destination = pino.destination({ dest: options.file, sync: false, mkdir: true });
+    // Synchronous: an asynchronous file stream is not ready yet when a failed start exits at once.
+    destination = pino.destination({ dest: options.file, sync: true, mkdir: true });
   } else {
     destination = pino.destination({ fd: 2, sync: false });
   }

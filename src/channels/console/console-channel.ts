@@ -10,6 +10,9 @@ import type { Logger } from "../../core/ports/logger.js";
 import type { Translator } from "../../core/ports/translator.js";
 import { htmlToPlain, numberedChoiceLines } from "../../core/render/plain-text.js";
 
+/** Printed after every bot message, so messages with blank lines inside stay recognisable. */
+export const MESSAGE_RULE = "──────────";
+
 export const CONSOLE_CAPABILITIES: ChannelCapabilities = { buttons: false, images: false, html: false, edits: false };
 
 export interface ConsoleChannelDeps {
@@ -51,7 +54,7 @@ export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
   const chat = { id: deps.userId.replace(/^console:/, ""), kind: "private" as const };
 
   const write = (text: string) => {
-    deps.output.write(`${text}\n\n`);
+    deps.output.write(`${text}\n${MESSAGE_RULE}\n`);
   };
 
   async function deliver(text: string): Promise<void> {

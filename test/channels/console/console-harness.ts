@@ -1,13 +1,13 @@
 import { PassThrough } from "node:stream";
-import { createConsoleChannel, CONSOLE_CAPABILITIES } from "../../../src/channels/console/console-channel.js";
+import { createConsoleChannel, CONSOLE_CAPABILITIES, MESSAGE_RULE } from "../../../src/channels/console/console-channel.js";
 import type { ContractHarness, ContractReply } from "../channel-contract.js";
 import { createCoreHarness } from "../../support/core-harness.js";
 import { silentLogger } from "../../support/silent-logger.js";
 
-/** Splits terminal output into messages (blank-line separated) with their numbered choices. */
+/** Splits terminal output into messages (each ends with the rule line) with their numbered choices. */
 export function parseConsoleOutput(output: string): ContractReply[] {
   return output
-    .split(/\n\n+/)
+    .split(`\n${MESSAGE_RULE}\n`)
     .map((block) => block.trim())
     .filter(Boolean)
     .map((block) => {

@@ -1,0 +1,191 @@
+import { run, sequentialize, type RunnerHandle } from "@grammyjs/runner";
+import { Bot, BotError, type Context } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import type { ConversationCore } from "../../core/conversation/conversation-core.js";
+import type { ChannelCapabilities } from "../../core/model/channel-capabilities.js";
+import { DEFAULT_LOCALE, matchLocale, type Locale } from "../../core/model/locale.js";
+import type { Logger } from "../../core/ports/logger.js";
+import type { Translator } from "../../core/ports/translator.js";
+import { htmlToPlain } from "../../core/render/plain-text.js";
+import { createCallbackCodec, deriveCallbackSecret, type CallbackCodec } from "./callback-codec.js";
+import { createChatAdminCheck } from "./chat-admins.js";
+import { telegramDeepLink } from "./deep-link.js";
+import { decideUpdate, type InboundDecision } from "./inbound.js";
+import { registerCommands } from "./register-commands.js";
+import { createRetryAfterTransformer } from "./retry-after.js";
+import { sendOutbound } from "./send-message.js";
+
+/** Telegram shows buttons, photos and HTML. Edits are possible on Telegram but not used yet. */
+export const TELEGRAM_CAPABILITIES: ChannelCapabilities = { buttons: true, images: true, html: true, edits: false };
+
+/** The update types the bot asks for; anything else is never fetched. */
+const ALLOWED_UPDATES = ["message", "callback_query", "channel_post"] as const;
+
+export interface TelegramChannelDeps {
+  readonly core: ConversationCore;
+  readonly translator: Translator;
+  readonly logger: Logger;
+  /** The token from BotFather. Never logged. */
+  readonly token: string;
+  /** Another Bot API server (a local telegram-bot-api, or the tests' loopback one). */
+  readonly apiRoot?: string;
+  /** Key for signing button data; derived from the token when unset. */
+  readonly callbackSecret?: string | Uint8Array;
+  /** Skips getMe at start when the bot's identity is known already. */
+  readonly botInfo?: UserFromGetMe;
+  /** Seconds one getUpdates call waits for news (default 30). */
+  readonly pollingTimeoutSeconds?: number;
+  /** The longest 429 wait a direct reply sits out (default 60 s). */
+  readonly maxRetryWaitMs?: number;
+  /** How long a graceful stop waits for updates still being handled (default 10 s). */
+  readonly stopTimeoutMs?: number;
+}
+
+export interface TelegramChannel {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The bot's username (known after start). */
+  readonly username: string;
+  readonly codec: CallbackCodec;
+  /** `https://t.me/<bot>?start=<payload>`, for announcements; only after start. */
+  deepLink(payload: string): string;
+  /** The grammY bot, for the composition root (e.g. to share its Api); not for features. */
+  readonly bot: Bot;
+}
+
+/**
+ * The Telegram channel: long polling through @grammyjs/runner, updates of one chat handled one
+ * after another, everything else in parallel. Updates become core events; the core's replies go
+ * back as HTML messages with inline keyboards and photos.
+ *
+ * @example
+ * const telegram = createTelegramChannel({ core, translator, logger, token: config.telegram.token });
+ * await telegram.start();
+ * // … on shutdown:
+ * await telegram.stop();
+ */
+export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChannel {
+  const logger = deps.logger.child({ channel: "telegram" });
+  const bot = new Bot(deps.token, {
+    ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
+    client: { ...(deps.apiRoot ? { apiRoot: deps.apiRoot } : {}) },
+  });
+  // The runner runs silently (it would print to the console); its polling failures are logged here.
+  bot.api.config.use(async (prev, method, payload, signal) => {
+    try {
+      const response = await prev(method, payload, signal);
+      if (!response.ok && method === "getUpdates") {
+        logger.warn({ errorCode: response.error_code, description: response.description }, "Telegram refused getUpdates");
+      }
+      return response;
+    } catch (err) {
+      if (method === "getUpdates" && !signal?.aborted) logger.warn({ err }, "fetching Telegram updates failed; retrying");
+      throw err;
+    }
+  });
+  bot.api.config.use(createRetryAfterTransformer({ logger, ...(deps.maxRetryWaitMs ? { maxWaitMs: deps.maxRetryWaitMs } : {}) }));
+  const codec = createCallbackCodec({ secret: deps.callbackSecret ?? deriveCallbackSecret(deps.token) });
+  const admins = createChatAdminCheck({ api: bot.api, logger });
+  const inFlight = new Set<Promise<void>>();
+  let runner: RunnerHandle | undefined;
+
+  const t = (locale: Locale, key: string) => deps.translator.t(locale, key);
+  const localeFrom = (hint: string | undefined): Locale => matchLocale(hint) ?? DEFAULT_LOCALE;
+
+  async function answer(ctx: Context, callbackQueryId: string, text?: string): Promise<void> {
+    try {
+      await ctx.api.answerCallbackQuery(callbackQueryId, text ? { text } : {});
+    } catch (err) {
+      // A redelivered or very old query cannot be answered again; nothing is lost.
+      logger.debug({ err, updateId: ctx.update.update_id }, "callback query not answered");
+    }
+  }
+
+  async function handle(ctx: Context, decision: InboundDecision): Promise<void> {
+    if (decision.kind === "ignore") {
+      if (decision.callbackQueryId) await answer(ctx, decision.callbackQueryId);
+      return;
+    }
+    if (decision.kind === "stale-callback") {
+      logger.info({ updateId: ctx.update.update_id, chat: ctx.chat?.id }, "refused button data with a wrong signature");
+      await answer(ctx, decision.callbackQueryId, htmlToPlain(t(localeFrom(decision.localeHint), "common:stale-action")));
+      return;
+    }
+    // Answered at once so the client's spinner stops even while the core is busy.
+    if (decision.callbackQueryId) await answer(ctx, decision.callbackQueryId);
+    let event = decision.event;
+    if (decision.adminCheck && !event.senderIsChatAdmin) {
+      event = { ...event, senderIsChatAdmin: await admins.isAdmin(decision.adminCheck.chatId, decision.adminCheck.userId) };
+    }
+    const result = await deps.core.handle(event, TELEGRAM_CAPABILITIES);
+    if (result.duplicate) return;
+    for (const message of result.messages) await sendOutbound(ctx.api, event.chat.id, message, codec);
+  }
+
+  bot.use(sequentialize((ctx: Context) => (ctx.chat ? String(ctx.chat.id) : undefined)));
+  bot.use(async (ctx) => {
+    const work = handle(ctx, decideUpdate(ctx.update, { id: ctx.me.id, username: ctx.me.username }, codec, new Date()));
+    inFlight.add(work);
+    try {
+      await work;
+    } finally {
+      inFlight.delete(work);
+    }
+  });
+
+  // The one error boundary: log with context, then apologise in the chat when there is one.
+  bot.catch(async (error: BotError) => {
+    const ctx = error.ctx;
+    logger.error(
+      { err: error.error, updateId: ctx.update.update_id, chat: ctx.chat?.id, chatType: ctx.chat?.type },
+      "handling a Telegram update failed",
+    );
+    if (!ctx.chat) return;
+    try {
+      await ctx.api.sendMessage(ctx.chat.id, t(localeFrom(ctx.from?.language_code), "common:apology"), { parse_mode: "HTML" });
+    } catch (err) {
+      logger.warn({ err, chat: ctx.chat.id }, "could not send the apology either");
+    }
+  });
+
+  return {
+    bot,
+    codec,
+    get username() {
+      return bot.botInfo.username;
+    },
+    deepLink: (payload) => telegramDeepLink(bot.botInfo.username, payload),
+
+    async start() {
+      if (runner) return;
+      await bot.init();
+      try {
+        // Long polling and a webhook exclude each other; a webhook left from earlier would block getUpdates.
+        await bot.api.deleteWebhook();
+      } catch (err) {
+        logger.warn({ err }, "could not remove a webhook; long polling may fail");
+      }
+      await registerCommands({ api: bot.api, commands: deps.core.commands(), translator: deps.translator, logger });
+      const handle = run(bot, {
+        runner: {
+          silent: true,
+          fetch: { timeout: deps.pollingTimeoutSeconds ?? 30, allowed_updates: ALLOWED_UPDATES },
+        },
+      });
+      runner = handle;
+      handle.task()?.catch((err: unknown) => logger.error({ err }, "Telegram long polling stopped; check the token and that no other instance polls"));
+      logger.info({ bot: bot.botInfo.username }, "Telegram channel started");
+    },
+
+    async stop() {
+      const handle = runner;
+      runner = undefined;
+      if (!handle) return;
+      if (handle.isRunning()) await handle.stop();
+      const pending = Promise.allSettled([...inFlight]);
+      const limit = new Promise<void>((resolve) => setTimeout(resolve, deps.stopTimeoutMs ?? 10_000).unref());
+      await Promise.race([pending, limit]);
+      logger.info({}, "Telegram channel stopped");
+    },
+  };
+}
