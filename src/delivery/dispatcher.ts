@@ -184,28 +184,41 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return message;
   }
 
+  /**
+   * Waits until both the platform and the chat may receive a message and takes both tokens in the
+   * same synchronous step right before the send. Returns false when the row was put back instead
+   * (platform paused, or the chat must wait longer than `deferAboveMs`).
+   */
+  async function acquireSlot(platform: PlatformState, row: ClaimedRow): Promise<boolean> {
+    for (;;) {
+      const now = nowMs();
+      if (platform.pausedUntil > now) {
+        await putBack(row, platform.pausedUntil, false);
+        return false;
+      }
+      const chatWait = platform.chats.delay(row.chatId, now);
+      if (chatWait > deferAboveMs) {
+        await putBack(row, now + chatWait, false);
+        return false;
+      }
+      const wait = Math.max(chatWait, platform.overall.delay(now));
+      if (wait === 0) {
+        platform.overall.take(now);
+        platform.chats.take(row.chatId, now);
+        return true;
+      }
+      await sleep(wait);
+    }
+  }
+
   async function process(row: ClaimedRow): Promise<void> {
     const platform = platforms.get(row.channel);
     if (!platform) return putBack(row, nowMs() + idleMs, false);
     if (stopping) return putBack(row, nowMs(), false);
-    let now = nowMs();
-    if (platform.pausedUntil > now) return putBack(row, platform.pausedUntil, false);
-    const chatWait = platform.chats.delay(row.chatId, now);
-    if (chatWait > deferAboveMs) return putBack(row, now + chatWait, false);
-    const overallWait = platform.overall.reserve(now);
-    if (overallWait > 0) await sleep(overallWait);
-    now = nowMs();
-    // A "retry-after" for the whole platform may have arrived while this row waited.
-    if (platform.pausedUntil > now) return putBack(row, platform.pausedUntil, false);
-    // The chat's token is taken only now, right before the send, so the time spent waiting for
-    // the platform's overall rate cannot squeeze two messages to one chat closer together.
-    const chatDelay = platform.chats.delay(row.chatId, now);
-    if (chatDelay > deferAboveMs) return putBack(row, now + chatDelay, false);
-    const chatReserved = platform.chats.reserve(row.chatId, now);
-    if (chatReserved > 0) await sleep(chatReserved);
-
+    // Loaded before any rate decision, so no database wait sits between taking a token and the send.
     const message = await content(row.broadcastId, row.locale);
     if (!message) return fail(row, "broadcast content missing");
+    if (!(await acquireSlot(platform, row))) return;
     const locale: Locale = isLocale(row.locale) ? row.locale : DEFAULT_LOCALE;
     let outcome: SendOutcome;
     try {

@@ -11,19 +11,19 @@ export interface BucketSpec {
 }
 
 /**
- * A token bucket that hands out reservations: `reserve` always takes a token, possibly going into
- * debt, and says how long the caller must wait before using it. Concurrent callers so queue up in
- * order instead of all waking at the same moment.
+ * A token bucket. Tokens are taken at the moment of use (`take`), never reserved ahead: a waiting
+ * sender whose timer fires late (a busy event loop) would otherwise use an old slot and squeeze two
+ * messages closer together than the platform allows.
  *
  * @example
  * const bucket = createTokenBucket({ ratePerSecond: 30, burst: 3 });
- * const waitMs = bucket.reserve(Date.now()); // 0 for the first three, then 33, 67, …
+ * if (bucket.delay(Date.now()) === 0) bucket.take(Date.now()); // else wait that long and ask again
  */
 export interface TokenBucket {
   /** Milliseconds until a token is available (0 = now), without taking it. */
   delay(nowMs: number): number;
-  /** Takes a token and returns how long to wait before using it. */
-  reserve(nowMs: number): number;
+  /** Takes a token if one is available now; returns whether it did. */
+  take(nowMs: number): boolean;
   /** Blocks the bucket until `untilMs` (a platform asked us to wait). */
   pauseUntil(untilMs: number): void;
   /** True when the bucket is full and not paused at `nowMs`, i.e. indistinguishable from a new one. */
@@ -34,7 +34,7 @@ export function createTokenBucket(spec: BucketSpec, startMs = 0): TokenBucket {
   if (!(spec.ratePerSecond > 0)) throw new Error("ratePerSecond must be positive");
   const burst = Math.max(1, spec.burst);
   const msPerToken = 1000 / spec.ratePerSecond;
-  // Tokens may go negative (reservations in debt); `at` is when `tokens` was last computed.
+  // `at` is when `tokens` was last computed.
   let tokens = burst;
   let at = startMs;
   let pausedUntil = Number.NEGATIVE_INFINITY;
@@ -53,10 +53,10 @@ export function createTokenBucket(spec: BucketSpec, startMs = 0): TokenBucket {
 
   return {
     delay,
-    reserve(nowMs) {
-      const wait = delay(nowMs);
+    take(nowMs) {
+      if (delay(nowMs) > 0) return false;
       tokens -= 1;
-      return wait;
+      return true;
     },
     pauseUntil(untilMs) {
       pausedUntil = Math.max(pausedUntil, untilMs);
@@ -74,7 +74,7 @@ export function createTokenBucket(spec: BucketSpec, startMs = 0): TokenBucket {
  */
 export interface KeyedLimiter {
   delay(key: string, nowMs: number): number;
-  reserve(key: string, nowMs: number): number;
+  take(key: string, nowMs: number): boolean;
   pauseUntil(key: string, untilMs: number): void;
   prune(nowMs: number): void;
   size(): number;
@@ -94,7 +94,7 @@ export function createKeyedLimiter(specFor: (key: string) => BucketSpec | undefi
   };
   return {
     delay: (key, nowMs) => bucket(key, nowMs)?.delay(nowMs) ?? 0,
-    reserve: (key, nowMs) => bucket(key, nowMs)?.reserve(nowMs) ?? 0,
+    take: (key, nowMs) => bucket(key, nowMs)?.take(nowMs) ?? true,
     pauseUntil(key, untilMs) {
       // A pause must be remembered even for keys without a rate of their own.
       let found = bucket(key, untilMs);
