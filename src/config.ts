@@ -19,11 +19,18 @@ const schema = z.object({
   MUNICIPALITY_NAME: z.string().trim().min(1).default("Samtgemeinde Oldendorf-Himmelpforten"),
   PRIVACY_CONTACT: z.string().trim().min(1).default("datenschutz@oldendorf-himmelpforten.example"),
   SEED_EXAMPLE: flag,
+  SURVEY_TOKEN_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, {
+    message: "must be at least 32 characters long (or unset: a secret is then generated and kept in the database)",
+  }),
   CONSOLE_CHANNEL: flag,
   TELEGRAM_BOT_TOKEN: optionalText.refine((v) => v === undefined || /^\d+:[\w-]{20,}$/.test(v), {
     message: "does not look like a bot token from BotFather (digits, a colon, then letters)",
   }),
   TELEGRAM_API_ROOT: optionalText.pipe(z.url().optional()),
+  TELEGRAM_CALLBACK_SECRET: optionalText.refine((v) => v === undefined || v.length >= 16, {
+    message: "must be at least 16 characters long (or unset: it is then derived from the bot token)",
+  }),
+  TELEGRAM_PAID_BROADCAST: z.enum(["on", "off"]).default("off"),
   MATRIX_HOMESERVER_URL: optionalText.pipe(z.url().optional()),
   MATRIX_ACCESS_TOKEN: optionalText,
   MATRIX_USER_ID: optionalText.refine((v) => v === undefined || /^@[^:]+:.+$/.test(v), {
@@ -47,8 +54,17 @@ export interface Config {
   readonly municipality: string;
   readonly privacyContact: string;
   readonly seedExample: "auto" | "on" | "off";
+  /** Key of the one-way tokens that stop double voting in anonymous surveys. */
+  readonly surveyTokenSecret: string | undefined;
   readonly consoleChannel: "auto" | "on" | "off";
-  readonly telegram: { readonly token: string; readonly apiRoot: string | undefined } | undefined;
+  readonly telegram:
+    | {
+        readonly token: string;
+        readonly apiRoot: string | undefined;
+        readonly callbackSecret: string | undefined;
+        readonly paidBroadcast: boolean;
+      }
+    | undefined;
   readonly matrix:
     | {
         readonly homeserverUrl: string;
@@ -90,8 +106,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     municipality: e.MUNICIPALITY_NAME,
     privacyContact: e.PRIVACY_CONTACT,
     seedExample: e.SEED_EXAMPLE,
+    surveyTokenSecret: e.SURVEY_TOKEN_SECRET,
     consoleChannel: e.CONSOLE_CHANNEL,
-    telegram: e.TELEGRAM_BOT_TOKEN ? { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT } : undefined,
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? {
+          token: e.TELEGRAM_BOT_TOKEN,
+          apiRoot: e.TELEGRAM_API_ROOT,
+          callbackSecret: e.TELEGRAM_CALLBACK_SECRET,
+          paidBroadcast: e.TELEGRAM_PAID_BROADCAST === "on",
+        }
+      : undefined,
     matrix: e.MATRIX_HOMESERVER_URL
       ? {
           homeserverUrl: e.MATRIX_HOMESERVER_URL,

@@ -6,6 +6,9 @@ import { userInfo } from "node:os";
 import { join } from "node:path";
 import { assembleCore } from "./app/create-core.js";
 import { createConsoleChannel } from "./channels/console/console-channel.js";
+import { createTelegramChannel } from "./channels/telegram/telegram-channel.js";
+import { createMatrixChannel } from "./channels/matrix/matrix-channel.js";
+import { createKeyValueStore } from "./storage/stores/key-value-store.js";
 import { ConfigError, loadConfig, wantsConsole, type Config } from "./config.js";
 import { systemClock } from "./core/ports/clock.js";
 import { createTranslator } from "./i18n/translator.js";
@@ -15,6 +18,7 @@ import { openDatabase } from "./storage/database.js";
 import { DataDirLockedError } from "./storage/pglite-lock.js";
 import { createPrismaAccess } from "./storage/prisma-access.js";
 import { seedExampleIfEmpty } from "./storage/seed-example.js";
+import { createMaintenance } from "./storage/maintenance.js";
 
 interface Service {
   readonly name: string;
@@ -73,6 +77,7 @@ async function main(): Promise<void> {
   });
 
   const services: Service[] = [];
+  const maintenance = createMaintenance({ prisma: db.prisma, clock: systemClock, logger });
   let stopping: Promise<void> | undefined;
   const shutdown = (reason: string) => {
     stopping ??= (async () => {
@@ -100,12 +105,44 @@ async function main(): Promise<void> {
     services.push({ name: "console", start: () => channel.start(), stop: () => channel.stop() });
   }
 
-  if (services.length === 0) fail("no channel configured: set TELEGRAM_BOT_TOKEN or MATRIX_HOMESERVER_URL, or CONSOLE_CHANNEL=on");
+  if (config.telegram) {
+    const telegram = createTelegramChannel({
+      core,
+      translator,
+      logger: logger.child({ channel: "telegram" }),
+      token: config.telegram.token,
+      ...(config.telegram.apiRoot ? { apiRoot: config.telegram.apiRoot } : {}),
+      ...(config.telegram.callbackSecret ? { callbackSecret: config.telegram.callbackSecret } : {}),
+    });
+    services.push({ name: "telegram", start: () => telegram.start(), stop: () => telegram.stop() });
+  }
+
+  if (config.matrix) {
+    const { homeserverUrl, accessToken, userId, password } = config.matrix;
+    const matrix = createMatrixChannel({
+      core,
+      translator,
+      logger,
+      homeserverUrl,
+      credentials: accessToken ? { accessToken } : { userId: userId ?? "", password: password ?? "" },
+      storage: createKeyValueStore(access),
+      cryptoStoreDir: join(config.dataDir, "matrix-crypto"),
+    });
+    services.push({ name: "matrix", start: () => matrix.start(), stop: () => matrix.stop() });
+  }
+
+  const channelCount = services.length;
+  services.unshift({ name: "maintenance", start: () => maintenance.start(), stop: () => maintenance.stop() });
+
+  if (channelCount === 0) fail("no channel configured: set TELEGRAM_BOT_TOKEN or MATRIX_HOMESERVER_URL, or CONSOLE_CHANNEL=on");
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => void shutdown(signal).then(() => process.exit(0)));
   }
   for (const service of services) await service.start();
-  logger.info({ channels: services.map((s) => s.name), database: db.kind }, "mitreden started");
+  const names = services.filter((s) => s.name !== "maintenance").map((s) => s.name);
+  logger.info({ channels: names, database: db.kind }, "mitreden started");
+  // The terminal chat owns the screen; otherwise say once, in plain words, what is running.
+  if (!consoleWanted) process.stderr.write(`mitreden: started ${names.join(", ")} (database: ${db.kind})\n`);
 }
 
 function safeUserName(): string {

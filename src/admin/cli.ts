@@ -15,6 +15,11 @@ import { seedExampleIfEmpty } from "../storage/seed-example.js";
 import { AdminError } from "./admin-error.js";
 import { addArea, listAreas, moveArea, removeArea, renameArea } from "./area-commands.js";
 import { grantRole, listRoles, revokeRole } from "./role-commands.js";
+import { exportSurvey, importSurveyFile, SurveyFileError } from "./survey-commands.js";
+import { createPrismaAccess } from "../storage/prisma-access.js";
+import { createSurveyStore } from "../storage/stores/survey-store.js";
+import { createAreaStore } from "../storage/stores/area-store.js";
+import { writeFile } from "node:fs/promises";
 import type { PrismaClient } from "../storage/generated/prisma/client.js";
 
 type Options = Record<string, string | boolean | undefined>;
@@ -23,6 +28,7 @@ export interface AdminContext {
   readonly say: (key: string, values?: Record<string, string | number>) => void;
   readonly print: (line: string) => void;
   readonly actor: string;
+  readonly surveyTokenSecret: string | undefined;
 }
 type Handler = (ctx: AdminContext, args: string[], options: Options) => Promise<void>;
 
@@ -80,6 +86,38 @@ const COMMANDS: Record<string, Record<string, Handler>> = {
   },
 };
 
+function surveyDeps(ctx: AdminContext) {
+  const access = createPrismaAccess(ctx.prisma);
+  const surveys = createSurveyStore(access, ctx.surveyTokenSecret ? { tokenSecret: ctx.surveyTokenSecret } : {});
+  return { surveys, areas: createAreaStore(access), unitOfWork: access };
+}
+
+COMMANDS["survey"] = {
+  async import(ctx, [file]) {
+    if (!file) return ctx.say("admin:usage-survey-import");
+    try {
+      const survey = await importSurveyFile(file, surveyDeps(ctx));
+      ctx.say("admin:survey-imported", { id: survey.id, questions: survey.questions.length });
+    } catch (error) {
+      if (error instanceof SurveyFileError) throw new AdminError("admin:survey-file-invalid", { problems: error.message });
+      throw error;
+    }
+  },
+  async export(ctx, [id], options) {
+    const surveyId = Number(id);
+    const format = text(options["format"]) ?? "csv";
+    if (!Number.isInteger(surveyId) || (format !== "csv" && format !== "json")) return ctx.say("admin:usage-survey-export");
+    const content = await exportSurvey(surveyId, format, surveyDeps(ctx));
+    const out = text(options["out"]);
+    if (out) {
+      await writeFile(out, content);
+      ctx.say("admin:survey-exported", { file: out });
+    } else {
+      process.stdout.write(content);
+    }
+  },
+};
+
 /** Lets later capabilities (surveys, audit log, …) add their command groups. */
 export function registerAdminCommands(group: string, handlers: Record<string, Handler>): void {
   COMMANDS[group] = { ...(COMMANDS[group] ?? {}), ...handlers };
@@ -115,7 +153,11 @@ export async function runAdmin(argv: string[]): Promise<number> {
   const logger = createLogger({ level: config.logLevel === "info" ? "warn" : config.logLevel, file: config.logFile });
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, connectTimeoutMs: config.databaseConnectTimeoutMs });
   try {
-    await handler({ prisma: db.prisma, say, print, actor: `cli:${userInfo().username}` }, args, values);
+    await handler(
+      { prisma: db.prisma, say, print, actor: `cli:${userInfo().username}`, surveyTokenSecret: config.surveyTokenSecret },
+      args,
+      values,
+    );
     return 0;
   } catch (error) {
     if (error instanceof AdminError) {

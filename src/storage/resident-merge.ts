@@ -1,11 +1,18 @@
 import type { Db } from "./prisma-access.js";
+import { mergeSurveyData } from "./stores/survey-merge.js";
+
+/** Settings some per-feature merges need. */
+export interface MergeOptions {
+  /** SURVEY_TOKEN_SECRET, to re-key anonymous survey responses (see survey-voter-token.ts). */
+  readonly surveyTokenSecret?: string;
+}
 
 /**
  * Moves everything of resident `fromId` to `intoId` and deletes `fromId`, inside the caller's
  * transaction. Each feature that stores per-resident data adds its tables here, so linking two
  * messengers never loses a vote, an idea or a follow.
  */
-export async function mergeResidents(db: Db, fromId: number, intoId: number): Promise<void> {
+export async function mergeResidents(db: Db, fromId: number, intoId: number, options: MergeOptions = {}): Promise<void> {
   const [from, into] = await Promise.all([
     db.resident.findUniqueOrThrow({ where: { id: fromId } }),
     db.resident.findUniqueOrThrow({ where: { id: intoId } }),
@@ -21,12 +28,14 @@ export async function mergeResidents(db: Db, fromId: number, intoId: number): Pr
   });
   await db.identity.updateMany({ where: { residentId: fromId }, data: { residentId: intoId } });
   await db.conversation.updateMany({ where: { residentId: fromId }, data: { residentId: intoId } });
-  // Follows and feed preferences: keep what the surviving resident already has, add the rest.
+  await mergeSurveyData(db, fromId, intoId, options.surveyTokenSecret);
+  await mergeIdeaParticipation(db, fromId, intoId);
+  // Initiative follows, feed preferences and digest runs: keep what the surviving resident already has, add the rest.
   await db.$executeRaw`
-    INSERT INTO "Follow" ("residentId", "initiativeId", "createdAt")
-    SELECT ${intoId}, "initiativeId", "createdAt" FROM "Follow" WHERE "residentId" = ${fromId}
+    INSERT INTO "InitiativeFollow" ("residentId", "initiativeId", "createdAt")
+    SELECT ${intoId}, "initiativeId", "createdAt" FROM "InitiativeFollow" WHERE "residentId" = ${fromId}
     ON CONFLICT DO NOTHING`;
-  await db.follow.deleteMany({ where: { residentId: fromId } });
+  await db.initiativeFollow.deleteMany({ where: { residentId: fromId } });
   await db.$executeRaw`
     INSERT INTO "ResidentFeedPreference" ("residentId", feed, mode, "updatedAt")
     SELECT ${intoId}, feed, mode, "updatedAt" FROM "ResidentFeedPreference" WHERE "residentId" = ${fromId}
@@ -38,4 +47,25 @@ export async function mergeResidents(db: Db, fromId: number, intoId: number): Pr
     ON CONFLICT DO NOTHING`;
   await db.digestRun.deleteMany({ where: { residentId: fromId } });
   await db.resident.delete({ where: { id: fromId } });
+}
+
+/**
+ * Ideas: authorship and reports move over; supports and follows are copied with ON CONFLICT DO
+ * NOTHING (both residents may have supported the same idea) and the rest goes with the resident.
+ */
+async function mergeIdeaParticipation(db: Db, fromId: number, intoId: number): Promise<void> {
+  await db.idea.updateMany({ where: { authorId: fromId }, data: { authorId: intoId } });
+  await db.report.updateMany({ where: { reporterId: fromId }, data: { reporterId: intoId } });
+  const [supports, follows] = await Promise.all([
+    db.support.findMany({ where: { residentId: fromId }, select: { ideaId: true, createdAt: true } }),
+    db.follow.findMany({ where: { residentId: fromId }, select: { ideaId: true, createdAt: true } }),
+  ]);
+  if (supports.length > 0) {
+    await db.support.createMany({ data: supports.map((s) => ({ ...s, residentId: intoId })), skipDuplicates: true });
+  }
+  if (follows.length > 0) {
+    await db.follow.createMany({ data: follows.map((f) => ({ ...f, residentId: intoId })), skipDuplicates: true });
+  }
+  await db.support.deleteMany({ where: { residentId: fromId } });
+  await db.follow.deleteMany({ where: { residentId: fromId } });
 }

@@ -67,7 +67,7 @@ describe("the committed migrations", () => {
   it("match the Prisma schema files (drift check: run `npm run db:migration -- NAME` when this fails)", async () => {
     const diff = await diffSchemaAgainstMigrations({ logger });
     expect(isEmptyMigrationScript(diff), `schema and migrations disagree; missing SQL:\n${diff}`).toBe(true);
-  }, 30_000);
+  }, 120_000);
 
   it("carry Prisma's lock file for postgresql", async () => {
     const list = await readMigrationsList(defaultMigrationsDir);
@@ -99,7 +99,7 @@ describe("applyMigrations on PGlite", () => {
     } finally {
       await pglite.close();
     }
-  }, 30_000);
+  }, 120_000);
 
   it("does not record a failing migration as applied", async () => {
     const dir = await mkdtemp(join(tmpdir(), "mitreden-mig-"));
@@ -119,7 +119,7 @@ describe("applyMigrations on PGlite", () => {
       await pglite.close();
       await rm(dir, { recursive: true, force: true });
     }
-  }, 30_000);
+  }, 120_000);
 });
 
 describe("applyMigrations on PostgreSQL", () => {
@@ -147,7 +147,7 @@ describe("applyMigrations on PostgreSQL", () => {
     const tables = await pool.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public'");
     expect(tables.rows.map((row) => row.tablename)).toEqual(expect.arrayContaining([...foundationTables, "_prisma_migrations"]));
     process.stderr.write(`[timing] migrate PostgreSQL: ${firstMs.toFixed(0)} ms\n`);
-  }, 30_000);
+  }, 120_000);
 
   it("releases the engine's advisory lock, so instances starting together all migrate", async () => {
     const fresh = `${name}_c`;
@@ -167,7 +167,7 @@ describe("applyMigrations on PostgreSQL", () => {
       for (const result of opened) if (result.status === "fulfilled") await result.value.close();
       await admin(`DROP DATABASE IF EXISTS ${fresh} WITH (FORCE)`);
     }
-  }, 30_000);
+  }, 120_000);
 
   it("runs a script with a semicolon inside a string literal as one script", async () => {
     const dir = await mkdtemp(join(tmpdir(), "mitreden-mig-"));
@@ -181,7 +181,7 @@ describe("applyMigrations on PostgreSQL", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  }, 30_000);
+  }, 120_000);
 });
 
 describe("createMigration", () => {
@@ -194,18 +194,18 @@ describe("createMigration", () => {
       expect(await readFile(join(dir, "migration_lock.toml"), "utf8")).toMatch(/^provider = "postgresql"$/m);
       const sql = await readFile(created.file, "utf8");
       expect(sql).toMatch(/CREATE TABLE "Resident"/);
-      // The schema engine wrote it from the whole schema, so it creates exactly the tables the
-      // committed migrations create together (features add migrations after the initial one).
-      const tablesOf = (text: string) => [...text.matchAll(/CREATE TABLE "(\w+)"/g)].map((m) => m[1]).sort();
-      const committed = (await readMigrationsList(defaultMigrationsDir)).migrationDirectories.flatMap((entry) =>
-        entry.migrationFile.content.tag === "ok" ? [entry.migrationFile.content.value] : [],
+      // Written from the whole schema, it creates every table the committed history creates.
+      const committed = (await readMigrationsList(defaultMigrationsDir)).migrationDirectories;
+      const committedTables = committed.flatMap((entry) =>
+        entry.migrationFile.content.tag === "ok" ? [...entry.migrationFile.content.value.matchAll(/CREATE TABLE "(\w+)"/g)].map((m) => m[1]) : [],
       );
-      expect(tablesOf(sql)).toEqual(tablesOf(committed.join("\n")));
+      expect(committedTables.length).toBeGreaterThan(5);
+      for (const table of committedTables) expect(sql).toContain(`CREATE TABLE "${table}"`);
       await expect(createMigration({ name: "again", migrationsDir: dir, logger })).rejects.toThrow(NothingToMigrateError);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  }, 30_000);
+  }, 120_000);
 
   it("writes only the difference when the schema grows", async () => {
     const dir = await mkdtemp(join(tmpdir(), "mitreden-mig-"));
@@ -223,5 +223,5 @@ describe("createMigration", () => {
       await rm(dir, { recursive: true, force: true });
       await rm(schemaDir, { recursive: true, force: true });
     }
-  }, 30_000);
+  }, 120_000);
 });

@@ -51,7 +51,7 @@ export function createDigestJob(deps: DigestJobDeps): DigestJob {
       SELECT items, array_agg("residentId" ORDER BY "residentId") AS residents FROM (
         SELECT f."residentId", array_agg(DISTINCT n.id ORDER BY n.id) AS items
         FROM "ResidentFeedPreference" p
-        JOIN "Follow" f ON f."residentId" = p."residentId"
+        JOIN "InitiativeFollow" f ON f."residentId" = p."residentId"
         JOIN "NewsItem" n ON n."initiativeId" = f."initiativeId" AND n.status = 'published'
           AND n."publishedAt" >= ${sqlTimestamp(from)} AND n."publishedAt" < ${sqlTimestamp(to)}
         WHERE p.feed = 'news' AND p.mode = 'digest'

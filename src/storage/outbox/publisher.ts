@@ -80,7 +80,7 @@ async function insertRecipients(db: Db, broadcastId: number, audience: Audience,
           db,
           broadcastId,
           now,
-          Prisma.sql`r.id IN (SELECT f."residentId" FROM "Follow" f WHERE f."initiativeId" = ${audience.initiativeId})
+          Prisma.sql`r.id IN (SELECT f."residentId" FROM "InitiativeFollow" f WHERE f."initiativeId" = ${audience.initiativeId})
             AND NOT EXISTS (SELECT 1 FROM "ResidentFeedPreference" p
               WHERE p."residentId" = r.id AND p.feed = ${audience.feed} AND p.mode = 'digest')`,
         );

@@ -63,20 +63,20 @@ export function createInitiativeStore(db: PrismaAccess): InitiativeStore & Initi
       return rows.map(toInitiative);
     },
     async follow(residentId, initiativeId) {
-      await db.client().follow.upsert({
+      await db.client().initiativeFollow.upsert({
         where: { residentId_initiativeId: { residentId, initiativeId } },
         create: { residentId, initiativeId },
         update: {},
       });
     },
     async unfollow(residentId, initiativeId) {
-      await db.client().follow.deleteMany({ where: { residentId, initiativeId } });
+      await db.client().initiativeFollow.deleteMany({ where: { residentId, initiativeId } });
     },
     async isFollowing(residentId, initiativeId) {
-      return (await db.client().follow.count({ where: { residentId, initiativeId } })) > 0;
+      return (await db.client().initiativeFollow.count({ where: { residentId, initiativeId } })) > 0;
     },
     async followedBy(residentId) {
-      const rows = await db.client().follow.findMany({
+      const rows = await db.client().initiativeFollow.findMany({
         where: { residentId },
         include: { initiative: true },
         orderBy: { initiative: { name: "asc" } },

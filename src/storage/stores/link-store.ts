@@ -1,8 +1,8 @@
 import type { LinkStore } from "../../core/ports/stores.js";
 import type { PrismaAccess } from "../prisma-access.js";
-import { mergeResidents } from "../resident-merge.js";
+import { mergeResidents, type MergeOptions } from "../resident-merge.js";
 
-export function createLinkStore(db: PrismaAccess): LinkStore {
+export function createLinkStore(db: PrismaAccess, mergeOptions: MergeOptions = {}): LinkStore {
   return {
     async issue(residentId, code, expiresAt) {
       const client = db.client();
@@ -19,7 +19,7 @@ export function createLinkStore(db: PrismaAccess): LinkStore {
       }
       if (link.residentId === residentId) return { kind: "same-resident" };
       await client.linkCode.delete({ where: { code } });
-      await mergeResidents(client, residentId, link.residentId);
+      await mergeResidents(client, residentId, link.residentId, mergeOptions);
       return { kind: "linked", residentId: link.residentId };
     },
   };

@@ -22,7 +22,7 @@ class Terminal {
   }
 
   /** Waits until stdout (after `from`) contains `text`. */
-  async waitFor(text: string, from = 0, timeoutMs = 30_000): Promise<string> {
+  async waitFor(text: string, from = 0, timeoutMs = 90_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const seen = this.stdout.slice(from);
@@ -57,7 +57,7 @@ describe("npm start without credentials", () => {
     expect(areas).toContain("In welchem Ort wohnen Sie?");
     expect(terminal.stdout).not.toMatch(/"level":/); // logs never mix into the chat
     expect(await terminal.close()).toBe(0);
-  }, 60_000);
+  }, 180_000);
 
   it("continues onboarding where the resident stopped, after a restart", async () => {
     const terminal = new Terminal(dataDir);
@@ -74,5 +74,5 @@ describe("npm start without credentials", () => {
     expect(second.stderr).toMatch(/is in use by another mitreden process/);
 
     expect(await terminal.close()).toBe(0);
-  }, 60_000);
+  }, 180_000);
 });

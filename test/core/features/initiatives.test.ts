@@ -78,7 +78,7 @@ describe("initiatives for residents", () => {
     await h.press(bert, `initiatives:follow:${ffw}`);
     await h.press(bert, `initiatives:follow:${chor}`);
     await h.press(bert, `initiatives:unfollow:${chor}`);
-    expect(await h.db.prisma.follow.count({ where: { initiativeId: chor } })).toBe(0);
+    expect(await h.db.prisma.initiativeFollow.count({ where: { initiativeId: chor } })).toBe(0);
   });
 
   it("lets a resident choose the daily digest", async () => {

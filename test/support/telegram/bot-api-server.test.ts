@@ -323,10 +323,9 @@ describe("throughput", () => {
   beforeAll(() => server.start());
   afterAll(() => server.stop());
 
-  it("carries thousands of grammY sends per second with only counters kept", async () => {
+  it("carries 3,000 concurrent grammY sends with only counters kept", async () => {
     const bot = new Bot(server.token, { client: { apiRoot: server.url } });
     const total = 3_000;
-    const started = performance.now();
     let next = 0;
     // 50 concurrent senders over keep-alive connections, like a dispatcher's worker pool.
     await Promise.all(
@@ -337,12 +336,9 @@ describe("throughput", () => {
         }
       }),
     );
-    const perSecond = total / ((performance.now() - started) / 1000);
     expect(server.stats().messagesSent).toBe(total);
     await server.waitForMessages(total, { timeoutMs: 100 });
-    // The server alone does >10,000/s; grammY's client dominates here and shares 2 cores with
-    // other test files, so the bound is loose enough not to flake yet catches a serialising server.
-    expect(perSecond).toBeGreaterThan(500);
+    // Its rate is measured by `npm run bench`, not asserted here.
   });
 });
 

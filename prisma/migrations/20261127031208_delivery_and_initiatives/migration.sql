@@ -96,12 +96,12 @@ CREATE TABLE "Initiative" (
 );
 
 -- CreateTable
-CREATE TABLE "Follow" (
+CREATE TABLE "InitiativeFollow" (
     "residentId" INTEGER NOT NULL,
     "initiativeId" INTEGER NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    CONSTRAINT "Follow_pkey" PRIMARY KEY ("residentId","initiativeId")
+    CONSTRAINT "InitiativeFollow_pkey" PRIMARY KEY ("residentId","initiativeId")
 );
 
 -- CreateTable
@@ -147,7 +147,7 @@ CREATE UNIQUE INDEX "Initiative_slug_key" ON "Initiative"("slug");
 CREATE INDEX "Initiative_areaId_idx" ON "Initiative"("areaId");
 
 -- CreateIndex
-CREATE INDEX "Follow_initiativeId_idx" ON "Follow"("initiativeId");
+CREATE INDEX "InitiativeFollow_initiativeId_idx" ON "InitiativeFollow"("initiativeId");
 
 -- CreateIndex
 CREATE INDEX "NewsItem_initiativeId_status_publishedAt_idx" ON "NewsItem"("initiativeId", "status", "publishedAt");
@@ -162,7 +162,7 @@ ALTER TABLE "BroadcastContent" ADD CONSTRAINT "BroadcastContent_broadcastId_fkey
 ALTER TABLE "Delivery" ADD CONSTRAINT "Delivery_broadcastId_fkey" FOREIGN KEY ("broadcastId") REFERENCES "Broadcast"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
-ALTER TABLE "Follow" ADD CONSTRAINT "Follow_initiativeId_fkey" FOREIGN KEY ("initiativeId") REFERENCES "Initiative"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE "InitiativeFollow" ADD CONSTRAINT "InitiativeFollow_initiativeId_fkey" FOREIGN KEY ("initiativeId") REFERENCES "Initiative"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "NewsItem" ADD CONSTRAINT "NewsItem_initiativeId_fkey" FOREIGN KEY ("initiativeId") REFERENCES "Initiative"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -1,0 +1,57 @@
+import type { MatrixClient } from "matrix-bot-sdk";
+import type { OutboundMessage } from "../../core/model/outbound-message.js";
+import { pngSize, renderTextContent } from "./render-message.js";
+
+/**
+ * Puts events into rooms with caller-chosen transaction ids: the homeserver answers a repeated
+ * PUT with the same txn id with the first event instead of a second one, so a retried delivery is
+ * never shown twice. Where end-to-end encryption runs and the room is encrypted, events and images
+ * are encrypted first.
+ */
+export interface MatrixTransport {
+  putEvent(roomId: string, type: string, content: Record<string, unknown>, txnId: string): Promise<string>;
+  /** Sends the image (if any) and then the text; returns the text's event id. */
+  sendOutbound(roomId: string, message: OutboundMessage, txnBase: string): Promise<string>;
+}
+
+export function createMatrixTransport(client: MatrixClient): MatrixTransport {
+  const encrypting = async (roomId: string): Promise<boolean> =>
+    Boolean(client.crypto) && (await client.crypto.isRoomEncrypted(roomId));
+
+  async function putEvent(roomId: string, type: string, content: Record<string, unknown>, txnId: string): Promise<string> {
+    let eventType = type;
+    let eventContent: unknown = content;
+    if (await encrypting(roomId)) {
+      eventContent = await client.crypto.encryptRoomEvent(roomId, type, content);
+      eventType = "m.room.encrypted";
+    }
+    const path =
+      `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/` +
+      `${encodeURIComponent(eventType)}/${encodeURIComponent(txnId)}`;
+    const response = (await client.doRequest("PUT", path, null, eventContent)) as { event_id?: unknown };
+    if (typeof response.event_id !== "string") throw new Error(`homeserver answered a send without event_id`);
+    return response.event_id;
+  }
+
+  async function imageContent(roomId: string, png: Uint8Array, alt: string): Promise<Record<string, unknown>> {
+    const data = Buffer.from(png.buffer, png.byteOffset, png.byteLength);
+    const info = { mimetype: "image/png", size: data.length, ...pngSize(png) };
+    const base = { msgtype: "m.image", body: alt, filename: "image.png", info };
+    if (await encrypting(roomId)) {
+      const encrypted = await client.crypto.encryptMedia(data);
+      const url = await client.uploadContent(encrypted.buffer, "application/octet-stream");
+      return { ...base, file: { ...encrypted.file, url } };
+    }
+    return { ...base, url: await client.uploadContent(data, "image/png", "image.png") };
+  }
+
+  return {
+    putEvent,
+    async sendOutbound(roomId, message, txnBase) {
+      if (message.image) {
+        await putEvent(roomId, "m.room.message", await imageContent(roomId, message.image.png, message.image.alt), `${txnBase}.img`);
+      }
+      return putEvent(roomId, "m.room.message", { ...renderTextContent(message) }, `${txnBase}.txt`);
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import type { Feature } from "../../conversation/feature.js";
+import type { Turn } from "../../conversation/turn.js";
+import { createAnswerFlow } from "./answer-flow.js";
+import { surveyDeepLink } from "./survey-announcement.js";
+import { createSurveyAdminCommands } from "./survey-admin.js";
+import { SURVEYS_FEATURE, parseId, type SurveysDeps } from "./survey-deps.js";
+import { createSurveyList } from "./survey-list.js";
+import { createSurveyResults } from "./survey-results.js";
+
+/**
+ * Surveys: the "Surveys" menu entry, answering, results, the deep link "survey_<id>" and the admin
+ * commands.
+ *
+ * Actions (all "surveys:…", at most about 30 characters): list, open:S, start:S, change:S,
+ * pick:S:Q:V, tog:S:Q:P, other:S:Q, done:S:Q, back:S:Q, skip:S:Q, send:S, res:S — S is the survey
+ * id, Q the question position, V an option position or a scale / yes-no value, P an option position.
+ *
+ * @example
+ * const surveys = createSurveysFeature({ surveys: store, areas, publisher, translator, clock, charts, organiser: "Samtgemeinde" });
+ * assembleCore({ ...deps, extraFeatures: [surveys] });
+ */
+export function createSurveysFeature(deps: SurveysDeps): Feature {
+  const flow = createAnswerFlow(deps);
+  const list = createSurveyList(deps);
+  const results = createSurveyResults(deps);
+
+  /** Surveys are only ever answered in the private chat, where nobody reads along. */
+  function privateOnly(turn: Turn, surveyId: number): boolean {
+    if (turn.event.chat.kind === "private") return true;
+    turn.say("surveys:private-only", { command: `/start ${surveyDeepLink(surveyId)}` });
+    return false;
+  }
+
+  return {
+    id: SURVEYS_FEATURE,
+    menuEntries: [{ order: 10, labelKey: "menu:surveys", action: "surveys:list" }],
+    commands: [
+      { name: "survey", scope: "private", descriptionKey: "surveys:command-list", run: (turn) => list.list(turn) },
+      ...createSurveyAdminCommands(deps, results),
+    ],
+    deepLinks: {
+      async survey(turn, argument) {
+        const id = parseId(argument);
+        if (id === undefined) {
+          turn.say("common:stale-link");
+          return;
+        }
+        if (privateOnly(turn, id)) await list.open(turn, id);
+      },
+    },
+    async handleAction(turn, verb, args) {
+      if (verb === "list") return list.list(turn);
+      const s = parseId(args[0]);
+      const q = parseId(args[1]);
+      const v = parseId(args[2]);
+      if (s === undefined) {
+        turn.say("common:stale-action");
+        return;
+      }
+      if (!privateOnly(turn, s)) return;
+      switch (verb) {
+        case "open":
+          return list.open(turn, s);
+        case "start":
+          return flow.start(turn, s, false);
+        case "change":
+          return flow.start(turn, s, true);
+        case "send":
+          return flow.send(turn, s);
+        case "res":
+          return results.showToResident(turn, s);
+      }
+      if (q === undefined) {
+        turn.say("common:stale-action");
+        return;
+      }
+      switch (verb) {
+        case "other":
+          return flow.askOther(turn, s, q);
+        case "done":
+          return flow.done(turn, s, q);
+        case "back":
+          return flow.back(turn, s, q);
+        case "skip":
+          return flow.skip(turn, s, q);
+      }
+      // Scale values may be 0 or negative (e.g. −2 … +2), so "pick" parses its own number.
+      const value = args[2] !== undefined && /^-?\d{1,4}$/.test(args[2]) ? Number(args[2]) : undefined;
+      if (verb === "pick" && value !== undefined) return flow.pick(turn, s, q, value);
+      if (verb === "tog" && v !== undefined) return flow.toggle(turn, s, q, v);
+      turn.say("common:stale-action");
+    },
+    handleText: (turn, text) => flow.text(turn, text),
+  };
+}

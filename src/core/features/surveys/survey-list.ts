@@ -1,0 +1,69 @@
+import type { Turn } from "../../conversation/turn.js";
+import type { Choice } from "../../model/outbound-message.js";
+import { isAnswerable, localized } from "../../model/survey.js";
+import { escapeHtml } from "../../render/plain-text.js";
+import { appliesTo, formatDate, lineageIds, resultsVisible, type SurveysDeps } from "./survey-deps.js";
+
+/** The "Surveys" menu entry: the open surveys for the resident's area, and one survey's start page. */
+export function createSurveyList(deps: SurveysDeps) {
+  const { surveys, clock } = deps;
+
+  async function list(turn: Turn): Promise<void> {
+    turn.leave();
+    const areaIds = lineageIds(await deps.areas.list(), turn.resident.homeAreaId);
+    const open = await surveys.listAnswerable(areaIds, clock.now());
+    const back = [{ label: turn.t("menu:back"), action: "menu:open" }];
+    if (open.length === 0) {
+      turn.say("surveys:none-open", {}, [back]);
+      return;
+    }
+    const answered = await surveys.answeredBy(open, turn.resident.id);
+    const lines = open.map((survey, index) =>
+      turn.t(answered.has(survey.id) ? "surveys:list-item-answered" : "surveys:list-item", {
+        number: index + 1,
+        title: localized(survey.title, turn.locale),
+        count: survey.questions.length,
+        closes: formatDate(survey.closesAt, turn.locale, deps.timeZone),
+      }),
+    );
+    const choices: Choice[][] = open.map((survey) => [{ label: localized(survey.title, turn.locale), action: `surveys:open:${survey.id}` }]);
+    turn.reply({ html: [turn.t("surveys:list-title"), ...lines].join("\n"), choices: [...choices, back] });
+  }
+
+  /** The survey's page: intro, privacy note, and Start / Continue / Change / Results. */
+  async function open(turn: Turn, surveyId: number): Promise<void> {
+    turn.leave();
+    const survey = await surveys.get(surveyId);
+    if (!survey || survey.status === "draft" || !(await appliesTo(deps, survey, turn))) {
+      turn.say("surveys:not-found", {}, [[{ label: turn.t("surveys:all"), action: "surveys:list" }]]);
+      return;
+    }
+    const title = localized(survey.title, turn.locale);
+    const lines = [`<b>${escapeHtml(title)}</b>`, escapeHtml(localized(survey.intro, turn.locale))];
+    const choices: Choice[][] = [];
+    if (isAnswerable(survey, clock.now())) {
+      lines.push(
+        turn.t("surveys:facts", { count: survey.questions.length, closes: formatDate(survey.closesAt, turn.locale, deps.timeZone) }),
+        survey.anonymous ? turn.t("surveys:privacy-anonymous") : turn.t("surveys:privacy-named", { organiser: deps.organiser }),
+      );
+      const draft = await surveys.getDraft(survey.id, turn.resident.id);
+      const answered = !draft && (await surveys.findResponse(survey, turn.resident.id)) !== undefined;
+      if (draft) {
+        const number = Math.min(draft.position + 1, survey.questions.length);
+        choices.push([{ label: turn.t("surveys:continue", { number, count: survey.questions.length }), action: `surveys:start:${survey.id}` }]);
+      } else if (answered) {
+        lines.push(turn.t(survey.allowChange ? "surveys:already-answered-change" : "surveys:already-answered"));
+        if (survey.allowChange) choices.push([{ label: turn.t("surveys:change"), action: `surveys:change:${survey.id}` }]);
+      } else {
+        choices.push([{ label: turn.t("surveys:start"), action: `surveys:start:${survey.id}` }]);
+      }
+    } else {
+      lines.push(turn.t("surveys:closed", { title }));
+    }
+    if (resultsVisible(survey)) choices.push([{ label: turn.t("surveys:show-results"), action: `surveys:res:${survey.id}` }]);
+    choices.push([{ label: turn.t("surveys:all"), action: "surveys:list" }]);
+    turn.reply({ html: lines.filter((l) => l.length > 0).join("\n\n"), choices });
+  }
+
+  return { list, open };
+}

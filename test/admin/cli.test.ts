@@ -1,0 +1,76 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { runAdmin } from "../../src/admin/cli.js";
+
+const dataDir = mkdtempSync(join(tmpdir(), "mitreden-admin-"));
+const saved = { ...process.env };
+
+/** Runs one admin command in-process, as `npm run admin -- …` would, and captures its output. */
+async function admin(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const stdout = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((out += String(chunk)), true));
+  const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((err += String(chunk)), true));
+  try {
+    return { code: await runAdmin(argv), out, err };
+  } finally {
+    stdout.mockRestore();
+    stderr.mockRestore();
+  }
+}
+
+beforeAll(() => {
+  // The admin CLI works on whatever database is configured; here the embedded one in a temp folder.
+  Object.assign(process.env, { MITREDEN_DATA_DIR: dataDir, DATABASE_URL: "", MITREDEN_LOCALE: "en", LOG_LEVEL: "silent" });
+});
+afterAll(() => {
+  process.env = saved;
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("npm run admin", () => {
+  it("prints its usage without arguments and fails on an unknown command", async () => {
+    expect((await admin()).out).toContain("area add SLUG NAME");
+    expect((await admin("area", "paint")).code).toBe(2);
+  });
+
+  it("manages the area tree", async () => {
+    expect((await admin("area", "seed")).out).toContain("example municipality was added");
+    expect((await admin("area", "add", "hammah-nord", "Hammah", "Nord", "--parent", "hammah", "--population", "300")).code).toBe(0);
+    const list = (await admin("area", "list")).out;
+    expect(list).toContain("oldendorf-himmelpforten  Samtgemeinde Oldendorf-Himmelpforten");
+    expect(list).toMatch(/\n {4}hammah-nord {2}Hammah Nord {2}\(300\)/);
+    const cycle = await admin("area", "move", "hammah", "--parent", "hammah-nord");
+    expect(cycle).toMatchObject({ code: 1 });
+    expect(cycle.err).toContain("cycle");
+    expect((await admin("area", "remove", "hammah")).err).toContain("still has sub-areas");
+    expect((await admin("area", "remove", "hammah-nord")).code).toBe(0);
+    expect((await admin("area", "add", "Bad Slug", "x")).err).toContain("not a valid slug");
+  });
+
+  it("grants, lists and revokes roles of platform identities", async () => {
+    expect((await admin("role", "grant", "@anna:example.org", "moderator", "--area", "hammah")).out).toContain("now has the role moderator");
+    expect((await admin("role", "grant", "@anna:example.org", "moderator", "--area", "hammah")).out).toContain("already had");
+    expect((await admin("role", "grant", "telegram:12345", "admin")).code).toBe(0);
+    const list = (await admin("role", "list")).out;
+    expect(list).toContain("matrix:@anna:example.org  moderator  area:hammah");
+    expect(list).toContain("telegram:12345  admin  *");
+    expect((await admin("role", "grant", "anna", "admin")).err).toContain("not a valid identity");
+    expect((await admin("role", "grant", "telegram:1", "king")).err).toContain("is not a role");
+    expect((await admin("role", "revoke", "@anna:example.org", "moderator")).out).toContain("1 entries");
+  });
+
+  it("imports the example survey and exports its (empty) responses", async () => {
+    const imported = await admin("survey", "import", "examples/surveys/dorfentwicklung-hammah.yaml");
+    expect(imported.out).toMatch(/Survey \d+ with \d+ questions imported as a draft/);
+    const again = await admin("survey", "import", "examples/surveys/dorfentwicklung-hammah.yaml");
+    expect(again.code).toBe(1);
+    expect(again.err).toContain("already imported");
+    const id = /Survey (\d+)/.exec(imported.out)![1]!;
+    const out = join(dataDir, "export.json");
+    expect((await admin("survey", "export", id, "--format", "json", "--out", out)).code).toBe(0);
+    expect(JSON.parse(readFileSync(out, "utf8"))).toBeTypeOf("object");
+  });
+});

@@ -1,0 +1,150 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exportSurvey, importSurveyFile, SurveyFileError, type SurveyCommandDeps } from "../../src/admin/survey-commands.js";
+import { createPrismaAccess } from "../../src/storage/prisma-access.js";
+import { seedExampleIfEmpty } from "../../src/storage/seed-example.js";
+import { createAreaStore } from "../../src/storage/stores/area-store.js";
+import { createSurveyStore } from "../../src/storage/stores/survey-store.js";
+import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+
+const EXAMPLE = fileURLToPath(new URL("../../examples/surveys/dorfentwicklung-hammah.yaml", import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), "mitreden-survey-"));
+
+let testDb: TestDatabase;
+let deps: SurveyCommandDeps;
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  await seedExampleIfEmpty(testDb.db.prisma);
+  const access = createPrismaAccess(testDb.db.prisma);
+  deps = { surveys: createSurveyStore(access), areas: createAreaStore(access), unitOfWork: access };
+});
+afterAll(async () => testDb.dispose());
+
+function write(name: string, content: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+async function importError(path: string): Promise<SurveyFileError> {
+  const error = await importSurveyFile(path, deps).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(SurveyFileError);
+  return error as SurveyFileError;
+}
+
+const VALID = `key: small
+title: { de: Klein }
+intro: { de: Kurz }
+closes: 2027-02-07T23:59:00+01:00
+questions:
+  - type: yesno
+    text: { de: Ja? }
+`;
+
+describe("survey import", () => {
+  it("imports the shipped example with every question type as a draft", async () => {
+    const survey = await importSurveyFile(EXAMPLE, deps);
+    expect(survey.status).toBe("draft");
+    expect(survey.key).toBe("dorfentwicklung-hammah-2027");
+    expect(survey.questions.map((q) => q.type)).toEqual(["single", "multiple", "scale", "yesno", "text"]);
+    expect(survey.questions[1]).toMatchObject({ minPicks: 1, maxPicks: 3, allowOther: true });
+    expect(survey.questions[2]).toMatchObject({ scaleMin: 1, scaleMax: 5, scaleMaxLabel: { de: "sehr gern", en: "very much" } });
+    expect(survey.questions[3]!.required).toBe(false);
+    expect(survey.title.en).toBe("Village development Hammah 2027");
+    const hammah = await testDb.db.prisma.area.findUniqueOrThrow({ where: { slug: "hammah" } });
+    expect(survey.areaId).toBe(hammah.id);
+    expect(survey.closesAt.toISOString()).toBe("2027-02-07T22:59:00.000Z");
+  });
+
+  it("refuses the same key twice, naming its line", async () => {
+    const error = await importError(EXAMPLE);
+    expect(error.problems[0]).toMatchObject({ line: 6, path: "key" });
+    expect(error.message).toContain("already imported");
+  });
+
+  it("names the line of a wrong item and imports nothing", async () => {
+    const before = await testDb.db.prisma.survey.count();
+    const path = write(
+      "wrong.yaml",
+      `key: wrong
+title: { de: Falsch }
+intro: { de: Falsch }
+closes: 2027-02-07T23:59:00+01:00
+questions:
+  - type: single
+    text: { de: Eins }
+    options:
+      - { de: A }
+      - { de: B }
+  - type: multiple
+    text: { de: Zwei }
+    max: 5
+    options:
+      - { de: A }
+      - { fr: B }
+  - type: slider
+    text: { de: Drei }
+`,
+    );
+    const error = await importError(path);
+    const byPath = Object.fromEntries(error.problems.map((p) => [p.path, p.line]));
+    expect(byPath["questions[1].options[1].fr"] ?? byPath["questions[1].options[1]"]).toBe(16);
+    expect(byPath["questions[2].type"] ?? byPath["questions[2]"]).toBe(17);
+    expect(error.message).toContain(`${path}:16:`);
+    expect(await testDb.db.prisma.survey.count()).toBe(before);
+  });
+
+  it("reports cross-field problems and an unknown area at their lines", async () => {
+    const picks = await importError(
+      write("picks.yaml", VALID.replace("key: small", "key: picks") + "  - type: multiple\n    text: { de: M }\n    max: 4\n    options: [{ de: A }, { de: B }]\n"),
+    );
+    expect(picks.problems).toEqual([expect.objectContaining({ path: "questions[1].max", line: 10 })]);
+    const area = await importError(write("area.yaml", VALID.replace("key: small", "key: area\narea: atlantis")));
+    expect(area.problems[0]).toMatchObject({ path: "area", line: 2 });
+    expect(area.message).toContain('unknown area "atlantis"');
+    const dates = await importError(write("dates.yaml", VALID.replace("key: small", "key: dates\nopens: 2027-03-01T00:00:00+01:00")));
+    expect(dates.problems[0]).toMatchObject({ path: "closes", line: 5 });
+    const missing = await importError(write("missing.yaml", VALID.replace("closes: 2027-02-07T23:59:00+01:00\n", "")));
+    expect(missing.problems[0]!.path).toBe("closes");
+  });
+
+  it("reports YAML syntax errors with their line", async () => {
+    const error = await importError(write("syntax.yaml", "key: x\ntitle: { de: [ }\n"));
+    expect(error.problems[0]!.line).toBe(2);
+  });
+});
+
+describe("survey export", () => {
+  it("writes anonymous responses without any identity, as CSV and JSON", async () => {
+    const survey = await importSurveyFile(write("export.yaml", VALID.replace("key: small", "key: export")), deps);
+    const prisma = testDb.db.prisma;
+    const resident = await prisma.resident.create({ data: {} });
+    await deps.unitOfWork.run(() => deps.surveys.submit(survey, resident.id, { "0": { value: 1 } }, false, new Date("2027-01-20T10:11:12Z")));
+    const csv = await exportSurvey(survey.id, "csv", deps);
+    const lines = csv.trim().split("\r\n");
+    expect(lines[0]).toBe("response,submitted_at,1. Ja?");
+    // Exactly response id, day and answer: no column for who answered.
+    expect(lines[1]).toMatch(/^[0-9a-f-]{36},2027-01-20T00:00:00.000Z,ja$/);
+    const json = JSON.parse(await exportSurvey(survey.id, "json", deps)) as { responses: Record<string, unknown>[] };
+    expect(Object.keys(json.responses[0]!).sort()).toEqual(["answers", "id", "submittedAt"]);
+    expect(json.responses[0]!["answers"]).toEqual({ "1": "ja" });
+  });
+
+  it("includes the resident of a named survey and defuses spreadsheet formulas", async () => {
+    const survey = await importSurveyFile(
+      write("named.yaml", VALID.replace("key: small", "key: named\nanonymous: false") + "  - type: text\n    text: { de: Text }\n"),
+      deps,
+    );
+    const resident = await testDb.db.prisma.resident.create({ data: {} });
+    await deps.unitOfWork.run(() => deps.surveys.submit(survey, resident.id, { "0": { value: 0 }, "1": { text: "=HYPERLINK(1)" } }, false, new Date()));
+    const csv = await exportSurvey(survey.id, "csv", deps);
+    expect(csv.split("\r\n")[0]).toBe("response,submitted_at,resident,1. Ja?,2. Text");
+    expect(csv).toContain(`,${resident.id},nein,'=HYPERLINK(1)`);
+  });
+});

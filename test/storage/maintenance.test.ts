@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMaintenance } from "../../src/storage/maintenance.js";
+import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+import { createTestClock } from "../support/core-harness.js";
+import { silentLogger } from "../support/silent-logger.js";
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => t.dispose());
+
+describe("maintenance", () => {
+  it("forgets old event ids and expired link codes, keeps recent ones", async () => {
+    const clock = createTestClock(new Date("2026-11-27T12:00:00Z"));
+    const prisma = t.db.prisma;
+    const resident = await prisma.resident.create({ data: {} });
+    await prisma.processedEvent.createMany({
+      data: [
+        { id: "telegram:update:1", processedAt: new Date("2026-11-20T12:00:00Z") },
+        { id: "telegram:update:2", processedAt: new Date("2026-11-27T11:00:00Z") },
+      ],
+    });
+    await prisma.linkCode.createMany({
+      data: [
+        { code: "OLDCODE1", residentId: resident.id, expiresAt: new Date("2026-11-27T11:59:00Z") },
+        { code: "NEWCODE1", residentId: resident.id, expiresAt: new Date("2026-11-27T12:10:00Z") },
+      ],
+    });
+    const removed = await createMaintenance({ prisma, clock, logger: silentLogger }).runOnce();
+    expect(removed).toEqual({ events: 1, linkCodes: 1 });
+    expect((await prisma.processedEvent.findMany()).map((e) => e.id)).toEqual(["telegram:update:2"]);
+    expect((await prisma.linkCode.findMany()).map((c) => c.code)).toEqual(["NEWCODE1"]);
+  });
+});
