@@ -30,6 +30,22 @@ export async function mergeResidents(db: Db, fromId: number, intoId: number, opt
   await db.conversation.updateMany({ where: { residentId: fromId }, data: { residentId: intoId } });
   await mergeSurveyData(db, fromId, intoId, options.surveyTokenSecret);
   await mergeIdeaParticipation(db, fromId, intoId);
+  // Initiative follows, feed preferences and digest runs: keep what the surviving resident already has, add the rest.
+  await db.$executeRaw`
+    INSERT INTO "InitiativeFollow" ("residentId", "initiativeId", "createdAt")
+    SELECT ${intoId}, "initiativeId", "createdAt" FROM "InitiativeFollow" WHERE "residentId" = ${fromId}
+    ON CONFLICT DO NOTHING`;
+  await db.initiativeFollow.deleteMany({ where: { residentId: fromId } });
+  await db.$executeRaw`
+    INSERT INTO "ResidentFeedPreference" ("residentId", feed, mode, "updatedAt")
+    SELECT ${intoId}, feed, mode, "updatedAt" FROM "ResidentFeedPreference" WHERE "residentId" = ${fromId}
+    ON CONFLICT DO NOTHING`;
+  await db.residentFeedPreference.deleteMany({ where: { residentId: fromId } });
+  await db.$executeRaw`
+    INSERT INTO "DigestRun" ("residentId", day, "broadcastId", "createdAt")
+    SELECT ${intoId}, day, "broadcastId", "createdAt" FROM "DigestRun" WHERE "residentId" = ${fromId}
+    ON CONFLICT DO NOTHING`;
+  await db.digestRun.deleteMany({ where: { residentId: fromId } });
   await db.resident.delete({ where: { id: fromId } });
 }
 

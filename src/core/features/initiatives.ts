@@ -1,0 +1,276 @@
+import type { Feature } from "../conversation/feature.js";
+import type { Turn } from "../conversation/turn.js";
+import { areaLineage } from "../model/area-tree.js";
+import { grantsAllow, type RoleGrant } from "../model/role.js";
+import type { Clock } from "../ports/clock.js";
+import type { FeedPreferenceStore } from "../ports/feed-preferences.js";
+import type { Initiative, InitiativeStore, NewsItem } from "../ports/initiatives.js";
+import type { Publisher } from "../ports/publisher.js";
+import type { AreaStore } from "../ports/stores.js";
+import type { Translator } from "../ports/translator.js";
+import { choiceRows } from "../render/choice-rows.js";
+import { parseEventDate, renderNews } from "./news-format.js";
+import { areaChoices, pickArea } from "./preference-choices.js";
+
+export interface InitiativesDeps {
+  readonly initiatives: InitiativeStore;
+  readonly areas: AreaStore;
+  readonly preferences: FeedPreferenceStore;
+  readonly publisher: Publisher;
+  readonly translator: Translator;
+  readonly clock: Clock;
+}
+
+const FEATURE = "initiatives";
+const MAX_NEWS_LENGTH = 2000;
+const SKIP = "-";
+
+/** Initiative ids this person manages (role initiative_manager, scope "initiative:<id>"). */
+export function managedInitiativeIds(grants: readonly RoleGrant[]): number[] {
+  return grants.flatMap((g) => {
+    const match = g.role === "initiative_manager" ? /^initiative:(\d+)$/.exec(g.scope) : null;
+    return match ? [Number(match[1])] : [];
+  });
+}
+
+/**
+ * Initiatives and their news: residents browse by area, follow, read the news of what they follow
+ * and choose immediate or daily delivery; managers post news (`/news`), moderated unless the
+ * initiative is trusted; moderators approve with `/news_approve ID`.
+ */
+export function createInitiativesFeature(deps: InitiativesDeps): Feature {
+  const back = (turn: Turn) => ({ label: turn.t("menu:back"), action: "menu:open" });
+
+  async function publishNews(item: NewsItem, initiative: Initiative): Promise<void> {
+    await deps.publisher.publish({
+      audience: { kind: "feed", feed: "news", areaId: initiative.areaId, initiativeId: initiative.id },
+      origin: `news:${item.id}:published`,
+      title: `${initiative.name}: ${item.text.slice(0, 60)}`,
+      content: (locale) => ({ html: renderNews(deps.translator, locale, item, initiative.name) }),
+    });
+  }
+
+  async function listForArea(turn: Turn, areaId: number | null): Promise<void> {
+    const areas = await deps.areas.list();
+    const lineage = new Set(areaLineage(areas, areaId));
+    const ids = areas.filter((a) => lineage.has(a.slug)).map((a) => a.id);
+    const list = await deps.initiatives.listForAreas(ids);
+    const place = areas.find((a) => a.id === areaId)?.name ?? turn.t("initiatives:everywhere");
+    const choices = list.map((i) => ({ label: i.name, action: `${FEATURE}:show:${i.id}` }));
+    turn.say(list.length > 0 ? "initiatives:list" : "initiatives:list-empty", { place }, [
+      ...choiceRows(choices, 1),
+      [
+        { label: turn.t("initiatives:other-place"), action: `${FEATURE}:areas` },
+        { label: turn.t("initiatives:my-news"), action: `${FEATURE}:news` },
+      ],
+      [{ label: turn.t("initiatives:delivery-mode"), action: `${FEATURE}:mode` }, back(turn)],
+    ]);
+  }
+
+  async function showProfile(turn: Turn, id: number): Promise<void> {
+    const initiative = await deps.initiatives.get(id);
+    if (!initiative) {
+      turn.say("common:stale-action");
+      return;
+    }
+    const following = await deps.initiatives.isFollowing(turn.resident.id, id);
+    const lines = [turn.t("initiatives:profile-name", { name: initiative.name })];
+    if (initiative.description) lines.push(turn.t("initiatives:profile-description", { text: initiative.description }));
+    if (initiative.contact) lines.push(turn.t("initiatives:profile-contact", { contact: initiative.contact }));
+    if (initiative.link) lines.push(turn.t("initiatives:profile-link", { link: initiative.link }));
+    const news = await deps.initiatives.latestNewsOf(id, 3);
+    if (news.length > 0) {
+      lines.push("", turn.t("initiatives:profile-news"));
+      for (const item of news) lines.push("", renderNews(deps.translator, turn.locale, item, initiative.name));
+    }
+    turn.reply({
+      html: lines.join("\n"),
+      choices: [
+        [
+          following
+            ? { label: turn.t("initiatives:unfollow"), action: `${FEATURE}:unfollow:${id}` }
+            : { label: turn.t("initiatives:follow"), action: `${FEATURE}:follow:${id}` },
+          { label: turn.t("initiatives:back-to-list"), action: `${FEATURE}:open` },
+        ],
+      ],
+    });
+  }
+
+  async function showFollowedNews(turn: Turn): Promise<void> {
+    const news = await deps.initiatives.latestNewsFor(turn.resident.id, 5);
+    const followed = await deps.initiatives.followedBy(turn.resident.id);
+    const choices = [[{ label: turn.t("initiatives:back-to-list"), action: `${FEATURE}:open` }, back(turn)]];
+    if (followed.length === 0) {
+      turn.say("initiatives:follow-none", {}, choices);
+      return;
+    }
+    const body = news.map((item) => renderNews(deps.translator, turn.locale, item, item.initiativeName));
+    turn.reply({
+      html: [turn.t("initiatives:my-news-title", { names: followed.map((i) => i.name).join(", ") }), ...body].join("\n\n"),
+      choices,
+    });
+    if (news.length === 0) turn.say("initiatives:no-news-yet");
+  }
+
+  async function showMode(turn: Turn): Promise<void> {
+    const mode = await deps.preferences.modeOf(turn.resident.id, "news");
+    turn.say(mode === "digest" ? "initiatives:mode-digest" : "initiatives:mode-immediate", {}, [
+      [
+        { label: turn.t("initiatives:choose-immediate"), action: `${FEATURE}:setmode:immediate` },
+        { label: turn.t("initiatives:choose-digest"), action: `${FEATURE}:setmode:digest` },
+      ],
+      [{ label: turn.t("initiatives:back-to-list"), action: `${FEATURE}:open` }],
+    ]);
+  }
+
+  async function startPosting(turn: Turn): Promise<void> {
+    const managed = managedInitiativeIds(await turn.roles());
+    const initiatives = (await Promise.all(managed.map((id) => deps.initiatives.get(id)))).filter(
+      (i): i is Initiative => i !== undefined,
+    );
+    if (initiatives.length === 0) {
+      turn.say("initiatives:not-a-manager");
+      return;
+    }
+    if (initiatives.length === 1) return askText(turn, initiatives[0]!);
+    turn.say(
+      "initiatives:post-which",
+      {},
+      choiceRows(initiatives.map((i) => ({ label: i.name, action: `${FEATURE}:post:${i.id}` }))),
+    );
+  }
+
+  async function askText(turn: Turn, initiative: Initiative): Promise<void> {
+    turn.enter(FEATURE, "text", { initiativeId: initiative.id });
+    turn.say("initiatives:post-text", { name: initiative.name });
+  }
+
+  async function handlePostText(turn: Turn, text: string): Promise<void> {
+    const data = turn.state.data;
+    const initiativeId = typeof data["initiativeId"] === "number" ? data["initiativeId"] : undefined;
+    const initiative = initiativeId === undefined ? undefined : await deps.initiatives.get(initiativeId);
+    // The role may have been withdrawn while the manager was typing.
+    if (!initiative || !managedInitiativeIds(await turn.roles()).includes(initiative.id)) {
+      turn.leave();
+      turn.say("initiatives:not-a-manager");
+      return;
+    }
+    const value = text.trim();
+    if (turn.state.step === "text") {
+      if (value.length === 0 || value.length > MAX_NEWS_LENGTH) {
+        turn.say("initiatives:post-text-length", { max: MAX_NEWS_LENGTH });
+        return;
+      }
+      turn.enter(FEATURE, "date", { ...data, text: value });
+      turn.say("initiatives:post-date", { skip: SKIP });
+      return;
+    }
+    if (turn.state.step === "date") {
+      const date = value === SKIP ? null : parseEventDate(value);
+      if (date === undefined) {
+        turn.say("initiatives:post-date-invalid", { skip: SKIP });
+        return;
+      }
+      turn.enter(FEATURE, "place", { ...data, eventDate: date ? date.toISOString() : null });
+      turn.say("initiatives:post-place", { skip: SKIP });
+      return;
+    }
+    // step "place": the last one
+    const eventDate = typeof data["eventDate"] === "string" ? new Date(data["eventDate"]) : null;
+    const item = await deps.initiatives.addNews({
+      initiativeId: initiative.id,
+      authorId: turn.event.senderId,
+      text: String(data["text"] ?? ""),
+      eventDate,
+      place: value === SKIP || value === "" ? null : value.slice(0, 200),
+      status: initiative.trusted ? "published" : "pending",
+      now: deps.clock.now(),
+    });
+    turn.leave();
+    if (item.status === "published") {
+      await publishNews(item, initiative);
+      turn.say("initiatives:posted-published");
+    } else {
+      turn.say("initiatives:posted-pending", { id: item.id });
+    }
+  }
+
+  return {
+    id: FEATURE,
+    menuEntries: [{ order: 30, labelKey: "menu:initiatives", action: `${FEATURE}:open` }],
+    commands: [
+      { name: "initiatives", scope: "private", descriptionKey: "initiatives:command", run: (turn) => turn.dispatch(`${FEATURE}:open`) },
+      {
+        name: "news",
+        scope: "private",
+        audience: "initiative_manager",
+        descriptionKey: "initiatives:command-news",
+        run: (turn) => startPosting(turn),
+      },
+      {
+        name: "news_approve",
+        scope: "any",
+        audience: "moderator",
+        descriptionKey: "initiatives:command-approve",
+        async run(turn, args) {
+          if (!grantsAllow(await turn.roles(), "moderator")) {
+            turn.say("initiatives:moderators-only");
+            return;
+          }
+          const id = Number(args.trim());
+          const item = Number.isInteger(id) && id > 0 ? await deps.initiatives.approveNews(id, deps.clock.now()) : undefined;
+          const initiative = item ? await deps.initiatives.get(item.initiativeId) : undefined;
+          if (!item || !initiative) {
+            turn.say("initiatives:approve-unknown", { id: args.trim() });
+            return;
+          }
+          await publishNews(item, initiative);
+          turn.say("initiatives:approved", { id: item.id, name: initiative.name });
+        },
+      },
+    ],
+    async handleAction(turn, verb, args) {
+      const id = Number(args[0]);
+      switch (verb) {
+        case "open":
+          turn.leave();
+          return listForArea(turn, turn.resident.homeAreaId);
+        case "areas":
+          turn.say("initiatives:choose-area", {}, areaChoices(await deps.areas.list(), `${FEATURE}:area`));
+          return;
+        case "area": {
+          const area = pickArea(await deps.areas.list(), args[0]);
+          return area ? listForArea(turn, area.id) : turn.say("common:stale-action");
+        }
+        case "show":
+          return showProfile(turn, id);
+        case "follow":
+        case "unfollow": {
+          const initiative = await deps.initiatives.get(id);
+          if (!initiative) return turn.say("common:stale-action");
+          if (verb === "follow") await deps.initiatives.follow(turn.resident.id, id);
+          else await deps.initiatives.unfollow(turn.resident.id, id);
+          turn.say(verb === "follow" ? "initiatives:followed" : "initiatives:unfollowed", { name: initiative.name });
+          return showProfile(turn, id);
+        }
+        case "news":
+          return showFollowedNews(turn);
+        case "mode":
+          return showMode(turn);
+        case "setmode":
+          if (args[0] !== "immediate" && args[0] !== "digest") return turn.say("common:stale-action");
+          await deps.preferences.setMode(turn.resident.id, "news", args[0]);
+          return showMode(turn);
+        case "post": {
+          const initiative = await deps.initiatives.get(id);
+          if (!initiative || !managedInitiativeIds(await turn.roles()).includes(id)) return turn.say("initiatives:not-a-manager");
+          return askText(turn, initiative);
+        }
+        default:
+          turn.say("common:stale-action");
+      }
+    },
+    handleText: (turn, text) => handlePostText(turn, text),
+  };
+}
+

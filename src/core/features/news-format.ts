@@ -1,0 +1,39 @@
+import type { Locale } from "../model/locale.js";
+import type { NewsItem } from "../ports/initiatives.js";
+import type { Translator } from "../ports/translator.js";
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/**
+ * Event dates are entered as local wall-clock time and kept as such (stored as if UTC), so they
+ * read back exactly as the manager typed them.
+ */
+export function formatEventDate(date: Date): string {
+  const day = `${pad(date.getUTCDate())}.${pad(date.getUTCMonth() + 1)}.${date.getUTCFullYear()}`;
+  const hasTime = date.getUTCHours() !== 0 || date.getUTCMinutes() !== 0;
+  return hasTime ? `${day} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}` : day;
+}
+
+/** "27.03.2027" or "27.03.2027 19:30" → a Date (wall-clock as UTC); undefined when not a real date. */
+export function parseEventDate(input: string): Date | undefined {
+  const match = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(\d{1,2}):(\d{2}))?$/.exec(input.trim());
+  if (!match) return undefined;
+  const [, d, m, y, hh, mm] = match;
+  const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d), Number(hh ?? 0), Number(mm ?? 0)));
+  const valid =
+    date.getUTCDate() === Number(d) && date.getUTCMonth() === Number(m) - 1 && Number(hh ?? 0) < 24 && Number(mm ?? 0) < 60;
+  return valid ? date : undefined;
+}
+
+/** One news item as HTML in `locale`: initiative name, text, and when/where if given. */
+export function renderNews(
+  translator: Translator,
+  locale: Locale,
+  item: Pick<NewsItem, "text" | "eventDate" | "place">,
+  initiativeName: string,
+): string {
+  const lines = [translator.t(locale, "initiatives:news-heading", { name: initiativeName }), translator.t(locale, "initiatives:news-text", { text: item.text })];
+  if (item.eventDate) lines.push(translator.t(locale, "initiatives:news-when", { when: formatEventDate(item.eventDate) }));
+  if (item.place) lines.push(translator.t(locale, "initiatives:news-where", { place: item.place }));
+  return lines.join("\n");
+}

@@ -1,0 +1,78 @@
+
+/**
+ * An association or initiative as residents see it.
+ *
+ * @example
+ * const ffw: Initiative = { id: 3, slug: "ffw-hammah", name: "Freiwillige Feuerwehr Hammah", description: "…",
+ *   areaId: 6, contact: "wehrfuehrung@example.org", link: null, trusted: true };
+ */
+export interface Initiative {
+  readonly id: number;
+  readonly slug: string;
+  readonly name: string;
+  readonly description: string;
+  readonly areaId: number | null;
+  readonly contact: string | null;
+  readonly link: string | null;
+  readonly trusted: boolean;
+}
+
+export type NewsStatus = "pending" | "published" | "rejected";
+
+/**
+ * A news item of an initiative; pending until a moderator approves it (unless the initiative is trusted).
+ *
+ * @example
+ * const item: NewsItem = { id: 1, initiativeId: 3, text: "Osterfeuer am Samstag", eventDate: new Date("2027-03-27"),
+ *   place: "Festplatz", status: "published", publishedAt: new Date(), authorId: "telegram:42" };
+ */
+export interface NewsItem {
+  readonly id: number;
+  readonly initiativeId: number;
+  readonly authorId: string;
+  readonly text: string;
+  readonly eventDate: Date | null;
+  readonly place: string | null;
+  readonly status: NewsStatus;
+  readonly publishedAt: Date | null;
+}
+
+export interface NewInitiative {
+  readonly slug: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly areaId?: number | null;
+  readonly contact?: string | null;
+  readonly link?: string | null;
+  readonly trusted?: boolean;
+}
+
+export interface NewNews {
+  readonly initiativeId: number;
+  readonly authorId: string;
+  readonly text: string;
+  readonly eventDate: Date | null;
+  readonly place: string | null;
+  /** "published" for trusted initiatives, else "pending". */
+  readonly status: "pending" | "published";
+  readonly now: Date;
+}
+
+export interface InitiativeStore {
+  create(input: NewInitiative): Promise<Initiative>;
+  get(id: number): Promise<Initiative | undefined>;
+  bySlug(slug: string): Promise<Initiative | undefined>;
+  /** Initiatives of these areas (an area and its ancestors), and those without an area. */
+  listForAreas(areaIds: readonly number[]): Promise<Initiative[]>;
+  follow(residentId: number, initiativeId: number): Promise<void>;
+  unfollow(residentId: number, initiativeId: number): Promise<void>;
+  isFollowing(residentId: number, initiativeId: number): Promise<boolean>;
+  followedBy(residentId: number): Promise<Initiative[]>;
+  addNews(input: NewNews): Promise<NewsItem>;
+  /** Publishes a pending item; undefined when there is no pending item with that id. */
+  approveNews(id: number, now: Date): Promise<NewsItem | undefined>;
+  /** Published news of the initiatives the resident follows, newest first. */
+  latestNewsFor(residentId: number, limit: number): Promise<(NewsItem & { readonly initiativeName: string })[]>;
+  latestNewsOf(initiativeId: number, limit: number): Promise<NewsItem[]>;
+}
+

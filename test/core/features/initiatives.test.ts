@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createInitiativesFeature } from "../../../src/core/features/initiatives.js";
+import type { Translator } from "../../../src/core/ports/translator.js";
+import { createDigestJob } from "../../../src/storage/outbox/digest-job.js";
+import { createOutboxPublisher } from "../../../src/storage/outbox/publisher.js";
+import type { PrismaAccess } from "../../../src/storage/prisma-access.js";
+import { createAreaStore } from "../../../src/storage/stores/area-store.js";
+import { createFeedPreferenceStore } from "../../../src/storage/stores/feed-preference-store.js";
+import { createInitiativeStore } from "../../../src/storage/stores/initiative-store.js";
+import { createTranslator } from "../../../src/i18n/translator.js";
+import { createCoreHarness, createTestClock, type CoreHarness, type Person } from "../../support/core-harness.js";
+import { silentLogger } from "../../support/silent-logger.js";
+
+let h: CoreHarness;
+let access: PrismaAccess | undefined;
+const lazy: PrismaAccess = { client: () => access!.client(), run: (work) => access!.run(work) };
+// The harness makes its own clock; the feature gets one on the same start time.
+const clock = createTestClock();
+let translator: Translator;
+
+const anna: Person = { channel: "telegram", userId: "6001" };
+const bert: Person = { channel: "telegram", userId: "6002" };
+const manager: Person = { channel: "telegram", userId: "6003" };
+const moderator: Person = { channel: "telegram", userId: "6004" };
+let ffw: number;
+let chor: number;
+
+beforeAll(async () => {
+  translator = await createTranslator();
+  h = await createCoreHarness({
+    extraFeatures: [
+      createInitiativesFeature({
+        initiatives: createInitiativeStore(lazy),
+        areas: createAreaStore(lazy),
+        preferences: createFeedPreferenceStore(lazy),
+        publisher: createOutboxPublisher({ access: lazy, clock }),
+        translator,
+        clock,
+      }),
+    ],
+  });
+  access = h.access;
+  const prisma = h.db.prisma;
+  const hammah = await prisma.area.findUniqueOrThrow({ where: { slug: "hammah" } });
+  const burweg = await prisma.area.findUniqueOrThrow({ where: { slug: "burweg" } });
+  ffw = (await prisma.initiative.create({ data: { slug: "ffw-hammah", name: "Feuerwehr Hammah", areaId: hammah.id, description: "Löschen & Bergen", contact: "wehr@example.org" } })).id;
+  chor = (await prisma.initiative.create({ data: { slug: "chor-burweg", name: "Chor Burweg", areaId: burweg.id, trusted: true } })).id;
+  await prisma.initiative.create({ data: { slug: "tafel", name: "Tafel der Samtgemeinde", areaId: null } });
+  await prisma.roleAssignment.createMany({
+    data: [
+      { identity: "telegram:6003", role: "initiative_manager", scope: `initiative:${ffw}`, grantedBy: "test" },
+      { identity: "telegram:6003", role: "initiative_manager", scope: `initiative:${chor}`, grantedBy: "test" },
+      { identity: "telegram:6004", role: "moderator", scope: "*", grantedBy: "test" },
+    ],
+  });
+  for (const p of [anna, bert, manager, moderator]) await h.onboard(p);
+});
+afterAll(async () => h.dispose());
+
+const texts = (replies: { text: string }[]) => replies.map((r) => r.text);
+
+describe("initiatives for residents", () => {
+  it("lists the initiatives of the home village and of the whole municipality", async () => {
+    const [list] = await h.press(anna, "initiatives:open");
+    expect(list!.text).toContain("Initiativen in Hammah");
+    expect(list!.choices.slice(0, 2).map((c) => c.label)).toEqual(["Feuerwehr Hammah", "Tafel der Samtgemeinde"]);
+    expect(list!.choices.map((c) => c.label)).not.toContain("Chor Burweg");
+  });
+
+  it("shows a profile and follows and unfollows", async () => {
+    const [profile] = await h.press(anna, `initiatives:show:${ffw}`);
+    expect(profile!.text).toContain("Löschen & Bergen");
+    expect(profile!.text).toContain("Kontakt: wehr@example.org");
+    expect(profile!.choices[0]!.action).toBe(`initiatives:follow:${ffw}`);
+    const followed = await h.press(anna, `initiatives:follow:${ffw}`);
+    expect(followed[0]!.text).toBe("Sie folgen jetzt Feuerwehr Hammah. Neuigkeiten erhalten Sie hier.");
+    expect(followed[1]!.choices[0]!.action).toBe(`initiatives:unfollow:${ffw}`);
+    await h.press(bert, `initiatives:follow:${ffw}`);
+    await h.press(bert, `initiatives:follow:${chor}`);
+    await h.press(bert, `initiatives:unfollow:${chor}`);
+    expect(await h.db.prisma.initiativeFollow.count({ where: { initiativeId: chor } })).toBe(0);
+  });
+
+  it("lets a resident choose the daily digest", async () => {
+    const replies = await h.press(bert, "initiatives:setmode:digest");
+    expect(replies[0]!.text).toContain("gesammelt in einer Nachricht am Tag");
+  });
+});
+
+describe("news by managers", () => {
+  it("refuses residents who manage no initiative", async () => {
+    expect(texts(await h.send(anna, "/news"))[0]).toContain("nur die Verantwortlichen");
+  });
+
+  it("holds news of an untrusted initiative for moderation, then publishes it to followers at once", async () => {
+    const which = await h.send(manager, "/news");
+    expect(which[0]!.choices.map((c) => c.label).sort()).toEqual(["Chor Burweg", "Feuerwehr Hammah"]);
+    await h.press(manager, `initiatives:post:${ffw}`);
+    await h.send(manager, "Osterfeuer <am> Samstag");
+    expect(texts(await h.send(manager, "31.02.2027"))[0]).toContain("nicht als Datum erkannt");
+    await h.send(manager, "27.03.2027 19:30");
+    const done = await h.send(manager, "Festplatz");
+    const item = await h.db.prisma.newsItem.findFirstOrThrow({ where: { initiativeId: ffw } });
+    expect(done[0]!.text).toBe(`Danke! Ihre Neuigkeit (Nr. ${item.id}) wird vor der Veröffentlichung geprüft.`);
+    expect(item.status).toBe("pending");
+    expect(await h.db.prisma.broadcast.count()).toBe(0);
+
+    expect(texts(await h.send(anna, `/news_approve ${item.id}`))[0]).toBe("Das dürfen nur Moderatorinnen und Moderatoren.");
+    expect(texts(await h.send(moderator, `/news_approve ${item.id}`))).toEqual([
+      `Neuigkeit Nr. ${item.id} von Feuerwehr Hammah ist freigegeben und wird verteilt.`,
+    ]);
+    expect(texts(await h.send(moderator, `/news_approve ${item.id}`))[0]).toContain("gibt es nicht");
+
+    const broadcast = await h.db.prisma.broadcast.findFirstOrThrow({ include: { deliveries: true, contents: true } });
+    // Anna follows at once; Bert chose the digest, so he is not in the immediate publish.
+    expect(broadcast.deliveries.map((d) => d.chatId)).toEqual(["6001"]);
+    const german = broadcast.contents.find((c) => c.locale === "de")!.html;
+    expect(german).toBe("<b>Feuerwehr Hammah</b>\nOsterfeuer &lt;am&gt; Samstag\nWann: 27.03.2027 19:30\nWo: Festplatz");
+  });
+
+  it("publishes news of a trusted initiative without moderation", async () => {
+    await h.db.prisma.subscription.create({ data: { channel: "telegram", chatId: "-900", feed: "news", scope: "*", createdBy: "x" } });
+    await h.press(manager, `initiatives:post:${chor}`);
+    await h.send(manager, "Probe fällt aus");
+    await h.send(manager, "-");
+    expect(texts(await h.send(manager, "-"))).toEqual(["Ihre Neuigkeit ist veröffentlicht und wird jetzt verteilt."]);
+    const latest = await h.db.prisma.broadcast.findFirstOrThrow({ orderBy: { id: "desc" }, include: { deliveries: true } });
+    expect(latest.deliveries.map((d) => d.chatId)).toEqual(["-900"]);
+  });
+
+  it("shows the latest news of what a resident follows", async () => {
+    const replies = await h.press(anna, "initiatives:news");
+    expect(replies[0]!.text).toContain("Neuigkeiten von Feuerwehr Hammah");
+    expect(replies[0]!.text).toContain("Osterfeuer <am> Samstag");
+    expect(replies[0]!.text).not.toContain("Probe fällt aus");
+  });
+});
+
+describe("daily digest", () => {
+  it("gathers a day's news per resident into one message, once", async () => {
+    const day = clock.now().toISOString().slice(0, 10);
+    const publisher = createOutboxPublisher({ access: h.access, clock });
+    const job = createDigestJob({ access: h.access, publisher, translator, clock, logger: silentLogger });
+    await h.db.prisma.newsItem.create({
+      data: { initiativeId: ffw, authorId: "telegram:6003", text: "Übungsabend", status: "published", publishedAt: clock.now() },
+    });
+    // Not that day: must not appear.
+    await h.db.prisma.newsItem.create({
+      data: { initiativeId: ffw, authorId: "telegram:6003", text: "Alt", status: "published", publishedAt: new Date("2020-01-01") },
+    });
+    expect(await job.runDay(day)).toBe(1);
+    const digest = await h.db.prisma.broadcast.findFirstOrThrow({
+      where: { origin: `digest:news:${day}` },
+      include: { deliveries: true, contents: true },
+    });
+    expect(digest.deliveries.map((d) => d.chatId)).toEqual(["6002"]);
+    const html = digest.contents.find((c) => c.locale === "de")!.html;
+    expect(html).toContain("Ihre Neuigkeiten vom");
+    expect(html).toContain("Osterfeuer &lt;am&gt; Samstag");
+    expect(html).toContain("Übungsabend");
+    expect(html).not.toContain("Alt");
+    expect(await job.runDay(day)).toBe(0);
+  });
+});
