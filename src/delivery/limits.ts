@@ -29,7 +29,11 @@ export interface TelegramLimitOptions {
  */
 export function telegramLimits(options: TelegramLimitOptions = {}): ChannelLimits {
   return {
-    perSecond: options.paidBroadcast ? 1000 : 30,
+    // Telegram counts sends in a sliding second. A token bucket at exactly 30/s with a burst of 3 lets
+    // up to 33 land in one such second (and jitter on the way bunches them), which costs 429s and
+    // whole seconds of pause; 29/s in single tokens keeps every second at or under 30.
+    perSecond: options.paidBroadcast ? 1000 : 29,
+    burst: options.paidBroadcast ? 100 : 1,
     perChat: (chatId) =>
       chatId.startsWith("-") ? { ratePerSecond: 20 / 60, burst: 1 } : { ratePerSecond: 1, burst: 1 },
   };

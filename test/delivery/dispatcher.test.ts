@@ -250,7 +250,9 @@ describe("dispatcher", () => {
 
   it("uses Telegram's published limits by default", () => {
     const normal = telegramLimits();
-    expect(normal.perSecond).toBe(30);
+    // 29 single tokens a second: never more than 30 sends in any sliding second (Telegram's ~30/s).
+    expect(normal.perSecond).toBe(29);
+    expect(normal.burst).toBe(1);
     expect(telegramLimits({ paidBroadcast: true }).perSecond).toBe(1000);
     expect(normal.perChat?.("12345")).toEqual({ ratePerSecond: 1, burst: 1 });
     // 20 per minute in groups, with no burst: one every 3 s keeps both limits in any window.
