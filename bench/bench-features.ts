@@ -115,7 +115,9 @@ async function answerSurvey(r: ResidentContext): Promise<void> {
   }
 }
 
+// Ideas start from their overview (menu → Ideas), where the buttons for new ideas and the lists are.
 async function submitIdea(r: ResidentContext): Promise<void> {
+  await r.press("ideas:open");
   await r.press("ideas:new");
   await r.text(r.prng.pick(IDEA_TITLES));
   await r.text("Das würde vielen Menschen im Ort helfen, besonders älteren Leuten und Familien mit Kindern.");
@@ -125,6 +127,7 @@ async function submitIdea(r: ResidentContext): Promise<void> {
 }
 
 async function supportIdea(r: ResidentContext): Promise<void> {
+  await r.press("ideas:open");
   await r.press(r.prng.next() < 0.5 ? "ideas:list:t:0" : "ideas:list:n:0");
   if (!r.offers("ideas:show:")) return;
   await r.pick("ideas:show:");

@@ -125,20 +125,32 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const channels = [...platforms].filter(([, p]) => p.pausedUntil <= now).map(([channel]) => channel);
     if (channels.length === 0) return [];
     const at = new Date(now);
-    // One statement: the inner SELECT locks due rows other dispatchers have not locked (SKIP
-    // LOCKED), the UPDATE leases them. Rows leased by a dispatcher that died are due again once
-    // their lease has run out.
+    // One statement: the CTEs lock due rows other dispatchers have not locked (SKIP LOCKED), the
+    // UPDATE leases at most a batch of them. Rows leased by a dispatcher that died are due again
+    // once their lease has run out, and go first. Each arm walks its own (status, time) index and
+    // stops after a batch; one OR over both, ordered by time and id, had to sort every pending row
+    // on every claim, which made a 100,000-recipient publish slow down as it went.
     return db().$queryRaw<ClaimedRow[]>`
+      WITH expired AS (
+        SELECT id FROM "Delivery"
+        WHERE status = 'sending' AND "leaseUntil" < ${sqlTimestamp(at)} AND channel IN (${Prisma.join(channels)})
+        ORDER BY "leaseUntil"
+        LIMIT ${batchSize}
+        FOR UPDATE SKIP LOCKED
+      ), due AS (
+        SELECT id FROM "Delivery"
+        WHERE status = 'pending' AND "nextAttemptAt" <= ${sqlTimestamp(at)} AND channel IN (${Prisma.join(channels)})
+        ORDER BY "nextAttemptAt"
+        LIMIT ${batchSize}
+        FOR UPDATE SKIP LOCKED
+      ), picked AS (
+        SELECT id FROM (SELECT id, 0 AS rank FROM expired UNION ALL SELECT id, 1 AS rank FROM due) candidates
+        ORDER BY rank
+        LIMIT ${batchSize}
+      )
       UPDATE "Delivery" SET status = 'sending', "leaseOwner" = ${ownerId},
         "leaseUntil" = ${sqlTimestamp(new Date(now + leaseMs))}, attempts = attempts + 1
-      WHERE id IN (
-        SELECT id FROM "Delivery"
-        WHERE channel IN (${Prisma.join(channels)})
-          AND ((status = 'pending' AND "nextAttemptAt" <= ${sqlTimestamp(at)})
-            OR (status = 'sending' AND "leaseUntil" < ${sqlTimestamp(at)}))
-        ORDER BY "nextAttemptAt", id
-        LIMIT ${batchSize}
-        FOR UPDATE SKIP LOCKED)
+      WHERE id IN (SELECT id FROM picked)
       RETURNING id, "broadcastId", channel, "chatId", locale, attempts`;
   }
 
