@@ -170,6 +170,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const key = `${broadcastId}:${locale}`;
     const cached = contentCache.get(key);
     if (cached) return cached;
+    // Bounded: a long-running process sees many publishes, but only a few are in flight at once.
+    if (contentCache.size >= 256) contentCache.clear();
     const row =
       (await db().broadcastContent.findUnique({ where: { broadcastId_locale: { broadcastId, locale } } })) ??
       (await db().broadcastContent.findUnique({ where: { broadcastId_locale: { broadcastId, locale: DEFAULT_LOCALE } } }));
