@@ -29,5 +29,27 @@ export async function mergeResidents(db: Db, fromId: number, intoId: number, opt
   await db.identity.updateMany({ where: { residentId: fromId }, data: { residentId: intoId } });
   await db.conversation.updateMany({ where: { residentId: fromId }, data: { residentId: intoId } });
   await mergeSurveyData(db, fromId, intoId, options.surveyTokenSecret);
+  await mergeIdeaParticipation(db, fromId, intoId);
   await db.resident.delete({ where: { id: fromId } });
+}
+
+/**
+ * Ideas: authorship and reports move over; supports and follows are copied with ON CONFLICT DO
+ * NOTHING (both residents may have supported the same idea) and the rest goes with the resident.
+ */
+async function mergeIdeaParticipation(db: Db, fromId: number, intoId: number): Promise<void> {
+  await db.idea.updateMany({ where: { authorId: fromId }, data: { authorId: intoId } });
+  await db.report.updateMany({ where: { reporterId: fromId }, data: { reporterId: intoId } });
+  const [supports, follows] = await Promise.all([
+    db.support.findMany({ where: { residentId: fromId }, select: { ideaId: true, createdAt: true } }),
+    db.follow.findMany({ where: { residentId: fromId }, select: { ideaId: true, createdAt: true } }),
+  ]);
+  if (supports.length > 0) {
+    await db.support.createMany({ data: supports.map((s) => ({ ...s, residentId: intoId })), skipDuplicates: true });
+  }
+  if (follows.length > 0) {
+    await db.follow.createMany({ data: follows.map((f) => ({ ...f, residentId: intoId })), skipDuplicates: true });
+  }
+  await db.support.deleteMany({ where: { residentId: fromId } });
+  await db.follow.deleteMany({ where: { residentId: fromId } });
 }

@@ -1,5 +1,6 @@
 import { assembleCore, type CoreAssemblyDeps } from "../../src/app/create-core.js";
 import type { ConversationCore } from "../../src/core/conversation/conversation-core.js";
+import type { Feature } from "../../src/core/conversation/feature.js";
 import type { ChannelCapabilities } from "../../src/core/model/channel-capabilities.js";
 import type { ChatKind, ChannelKind, InboundEvent } from "../../src/core/model/inbound-event.js";
 import { flattenChoices, type OutboundMessage } from "../../src/core/model/outbound-message.js";
@@ -58,15 +59,28 @@ export interface Reply {
 
 let sequence = 0;
 
-export async function createCoreHarness(
-  options: Partial<Pick<CoreAssemblyDeps, "extraFeatures" | "generateLinkCode">> = {},
-): Promise<CoreHarness> {
+/** What a test's feature factory may build on: the harness's own unit of work and stores. */
+export interface HarnessContext {
+  readonly access: PrismaAccess;
+  readonly stores: FoundationStores;
+  readonly translator: Translator;
+  readonly clock: ReturnType<typeof createTestClock>;
+}
+
+export interface CoreHarnessOptions extends Partial<Pick<CoreAssemblyDeps, "extraFeatures" | "generateLinkCode">> {
+  /** Builds extra features on the harness's access, so their stores join each event's transaction. */
+  readonly features?: (context: HarnessContext) => readonly Feature[];
+}
+
+export async function createCoreHarness(options: CoreHarnessOptions = {}): Promise<CoreHarness> {
   const testDb = await createTestDatabase();
   await seedExampleIfEmpty(testDb.db.prisma);
   const translator = await createTranslator();
   const clock = createTestClock();
   const access = createPrismaAccess(testDb.db.prisma);
   const stores = createFoundationStores(access);
+  const { features, ...assembly } = options;
+  const built = features?.({ access, stores, translator, clock }) ?? [];
   const build = () =>
     assembleCore({
       stores,
@@ -74,7 +88,8 @@ export async function createCoreHarness(
       clock,
       logger: silentLogger,
       privacy: { municipality: "Samtgemeinde Oldendorf-Himmelpforten", contact: "datenschutz@example.org" },
-      ...options,
+      ...assembly,
+      extraFeatures: [...(assembly.extraFeatures ?? []), ...built],
     });
   let core = build();
 

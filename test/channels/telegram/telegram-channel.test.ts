@@ -159,7 +159,7 @@ describe("Telegram channel against the loopback Bot API server", () => {
     server.userSendsText(bernd, bernd.id, "/broken");
     const replies = await bed.repliesAfter(bernd.id, before);
     expect(replies.map((r) => r.text)).toEqual([bed.harness.translator.t("de", "common:apology")]);
-    expect(replies[0]?.text).toMatch(/^Entschuldigung, da ist bei mir etwas schiefgegangen/);
+    expect(replies[0]!.text).toContain("Entschuldigung");
     // The bot keeps working afterwards.
     server.userSendsText(bernd, bernd.id, "/help");
     expect((await bed.repliesAfter(bernd.id, before + 1))[0]?.text).toContain("Hilfe");

@@ -1,0 +1,49 @@
+import type { Clock } from "../../ports/clock.js";
+import type { Publisher } from "../../ports/publisher.js";
+import type { AreaStore, ResidentStore } from "../../ports/stores.js";
+import type { Translator } from "../../ports/translator.js";
+import type { AuditStore, CouncilResultStore, IdeaStore, ModerationStore } from "./idea-ports.js";
+
+/**
+ * Limits and choices an installation configures.
+ *
+ * @example
+ * const config: IdeasConfig = { ...DEFAULT_IDEAS_CONFIG, submissionsPerDay: 5 };
+ */
+export interface IdeasConfig {
+  /** Category ids; each needs the locale key "ideas:category-<id>". */
+  readonly categories: readonly string[];
+  readonly titleMin: number;
+  readonly titleMax: number;
+  readonly descriptionMin: number;
+  readonly descriptionMax: number;
+  /** Submissions per resident within any 24 hours. */
+  readonly submissionsPerDay: number;
+  readonly pageSize: number;
+}
+
+export const DEFAULT_IDEAS_CONFIG: IdeasConfig = {
+  categories: ["traffic", "environment", "community", "youth", "other"],
+  titleMin: 5,
+  titleMax: 100,
+  descriptionMin: 10,
+  descriptionMax: 1500,
+  submissionsPerDay: 3,
+  pageSize: 5,
+};
+
+export interface IdeasStores {
+  readonly ideas: IdeaStore;
+  readonly moderation: ModerationStore;
+  readonly audit: AuditStore;
+  readonly results: CouncilResultStore;
+}
+
+export interface IdeasDeps extends IdeasStores {
+  readonly areas: AreaStore;
+  readonly residents: ResidentStore;
+  readonly publisher: Publisher;
+  readonly translator: Translator;
+  readonly clock: Clock;
+  readonly config: IdeasConfig;
+}

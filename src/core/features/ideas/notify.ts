@@ -1,0 +1,60 @@
+import type { Locale } from "../../model/locale.js";
+import type { IdeasDeps } from "./ideas-deps.js";
+import type { Idea, IdeaStatus } from "./idea-model.js";
+
+/** Status changes authors and followers hear about, and the locale key of each message. */
+const NOTICE_KEYS: Partial<Record<IdeaStatus, string>> = {
+  approved: "ideas:notify-approved",
+  rejected: "ideas:notify-rejected",
+  hidden: "ideas:notify-hidden",
+  prioritised: "ideas:notify-prioritised",
+  workshop: "ideas:notify-workshop",
+  decided_accepted: "ideas:notify-accepted",
+  decided_declined: "ideas:notify-declined",
+  implemented: "ideas:notify-implemented",
+};
+
+/** Author and followers, each once. */
+export async function audienceOf(deps: IdeasDeps, idea: Idea): Promise<number[]> {
+  const followers = await deps.ideas.followerIds(idea.id);
+  return [...new Set([...(idea.authorId === null ? [] : [idea.authorId]), ...followers])];
+}
+
+/**
+ * Tells the author and the followers of an idea, each in their own language, about a status
+ * change. Rejected and hidden ideas were never (or are no longer) public: only the author hears.
+ */
+export async function notifyStatus(deps: IdeasDeps, idea: Idea, status: IdeaStatus, reason: string | null): Promise<void> {
+  const key = NOTICE_KEYS[status];
+  if (!key) return;
+  const recipients =
+    status === "rejected" || status === "hidden"
+      ? idea.authorId === null
+        ? []
+        : [idea.authorId]
+      : await audienceOf(deps, idea);
+  if (recipients.length === 0) return;
+  await deps.publisher.publish({
+    audience: { kind: "residents", residentIds: recipients },
+    origin: `idea:${idea.id}:${status}`,
+    title: `Idea ${idea.id}: ${status}`,
+    content: (locale: Locale) => ({
+      html: deps.translator.t(locale, key, { id: idea.id, title: idea.title, reason: reason ?? "" }),
+      choices: [[{ label: deps.translator.t(locale, "ideas:open-idea"), action: `ideas:show:${idea.id}` }]],
+    }),
+  });
+}
+
+/** Tells author and followers about a progress note of the council. */
+export async function notifyProgress(deps: IdeasDeps, idea: Idea, note: string): Promise<void> {
+  const recipients = await audienceOf(deps, idea);
+  if (recipients.length === 0) return;
+  await deps.publisher.publish({
+    audience: { kind: "residents", residentIds: recipients },
+    origin: `idea:${idea.id}:progress`,
+    title: `Idea ${idea.id}: progress`,
+    content: (locale: Locale) => ({
+      html: deps.translator.t(locale, "ideas:notify-progress", { id: idea.id, title: idea.title, reason: note }),
+    }),
+  });
+}
