@@ -137,6 +137,10 @@ async function main(): Promise<void> {
         codec: telegram.codec,
         logger: logger.child({ component: "telegram-sender" }),
         allowPaidBroadcast: config.telegram.paidBroadcast,
+        // Known once the channel has started (getMe); the dispatcher starts sending after that.
+        get botUsername() {
+          return telegram.username || undefined;
+        },
       }),
     );
   }
