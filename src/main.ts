@@ -139,7 +139,11 @@ async function main(): Promise<void> {
         allowPaidBroadcast: config.telegram.paidBroadcast,
         // Known once the channel has started (getMe); the dispatcher starts sending after that.
         get botUsername() {
-          return telegram.username || undefined;
+          try {
+            return telegram.username;
+          } catch {
+            return undefined;
+          }
         },
       }),
     );
@@ -180,8 +184,8 @@ async function main(): Promise<void> {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => void shutdown(signal).then(() => process.exit(0)));
   }
-  for (const service of background) await service.start();
   for (const channel of channels) await channel.start();
+  for (const service of background) await service.start();
 
   const names = channels.map((s) => s.name);
   logger.info({ channels: names, database: db.kind }, "mitreden started");
