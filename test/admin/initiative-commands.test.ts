@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runAdmin } from "../../src/admin/cli.js";
 import { openDatabase } from "../../src/storage/database.js";
-import { silentLogger } from "../support/silent-logger.js";
+import pino from "pino";
 import { tinyPng } from "../support/tiny-png.js";
 
 const dataDir = mkdtempSync(join(tmpdir(), "mitreden-admin-initiatives-"));
@@ -25,7 +25,7 @@ async function admin(...argv: string[]): Promise<{ code: number; out: string; er
 
 /** Reads the embedded database directly, between admin commands (each one opens and closes it). */
 async function inDatabase<T>(work: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
-  const db = await openDatabase({ dataDir, logger: silentLogger });
+  const db = await openDatabase({ dataDir, logger: pino({ level: "silent" }) });
   try {
     return await work(db);
   } finally {

@@ -10,7 +10,7 @@ function chunk(type: string, data: Buffer): Buffer {
 }
 
 /** A valid PNG of `size`×`size` pixels in one RGB colour, for logo and photo tests. */
-export function tinyPng(size = 4, rgb: readonly [number, number, number] = [200, 30, 30]): Uint8Array {
+export function tinyPng(size = 4, rgb: readonly [number, number, number] = [200, 30, 30]): Uint8Array<ArrayBuffer> {
   const header = Buffer.alloc(13);
   header.writeUInt32BE(size, 0);
   header.writeUInt32BE(size, 4);
