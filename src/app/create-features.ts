@@ -6,6 +6,7 @@ import { createInitiativesFeature } from "../core/features/initiatives.js";
 import { createSubscriptionsFeature } from "../core/features/subscriptions.js";
 import { createSurveysFeature } from "../core/features/surveys/survey-feature.js";
 import { createSurveyScheduler } from "../core/features/surveys/survey-scheduler.js";
+import type { ChatAdminVerifier } from "../core/ports/chat-admin-verifier.js";
 import type { Clock } from "../core/ports/clock.js";
 import type { Logger } from "../core/ports/logger.js";
 import type { Publisher } from "../core/ports/publisher.js";
@@ -38,6 +39,8 @@ export interface FeatureAssemblyDeps {
   readonly organiser: string;
   readonly surveyTokenSecret?: string | undefined;
   readonly ideas?: Partial<IdeasConfig>;
+  /** Lets admins of a Telegram channel subscribe it from their private chat (createTelegramChatAdminVerifier). */
+  readonly chatAdmins?: ChatAdminVerifier | undefined;
 }
 
 export interface AssembledFeatures {
@@ -83,7 +86,12 @@ export function assembleFeatures(deps: FeatureAssemblyDeps): AssembledFeatures {
       translator,
       clock,
     }),
-    createSubscriptionsFeature({ subscriptions: createSubscriptionStore(access), areas: stores.areas, initiatives }),
+    createSubscriptionsFeature({
+      subscriptions: createSubscriptionStore(access),
+      areas: stores.areas,
+      initiatives,
+      ...(deps.chatAdmins ? { chatAdmins: deps.chatAdmins } : {}),
+    }),
     createBroadcastsFeature({ outbox: createOutboxOverview(access) }),
   ];
 
