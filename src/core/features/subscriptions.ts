@@ -13,7 +13,7 @@ export interface SubscriptionsDeps {
   readonly initiatives?: InitiativeLookup;
   /**
    * Lets an admin of a Telegram channel subscribe it from the private chat with the bot
-   * (`/subscribe_channel @channel FEED [AREA]`); without it that command explains it is unavailable.
+   * (`/subscribe_channel @channel FEED [AREA]`); without it those commands are not offered.
    */
   readonly chatAdmins?: ChatAdminVerifier;
 }
@@ -78,9 +78,7 @@ export function createSubscriptionsFeature(deps: SubscriptionsDeps): Feature {
    * says why not and returns undefined otherwise.
    */
   async function verifiedTarget(turn: Turn, chatRef: string): Promise<Target | undefined> {
-    const verdict = deps.chatAdmins
-      ? await deps.chatAdmins.isAdmin(turn.event.channel, chatRef, turn.event.senderId)
-      : "unsupported";
+    const verdict = deps.chatAdmins ? await deps.chatAdmins.isAdmin(turn.event.channel, chatRef, turn.event.senderId) : "unsupported";
     if (typeof verdict === "string") {
       turn.say(`subscriptions:channel-${verdict}`, { chat: chatRef });
       return undefined;
@@ -185,8 +183,12 @@ export function createSubscriptionsFeature(deps: SubscriptionsDeps): Feature {
     commands: [
       { name: "subscribe", scope: "group", audience: "chat-admin", descriptionKey: "subscriptions:command-subscribe", run: subscribe },
       { name: "unsubscribe", scope: "group", audience: "chat-admin", descriptionKey: "subscriptions:command-unsubscribe", run: unsubscribe },
-      { name: "subscribe_channel", scope: "private", descriptionKey: "subscriptions:command-subscribe-channel", run: subscribeChannel },
-      { name: "unsubscribe_channel", scope: "private", descriptionKey: "subscriptions:command-unsubscribe-channel", run: unsubscribeChannel },
+      ...(deps.chatAdmins
+        ? [
+            { name: "subscribe_channel", scope: "private", descriptionKey: "subscriptions:command-subscribe-channel", run: subscribeChannel },
+            { name: "unsubscribe_channel", scope: "private", descriptionKey: "subscriptions:command-unsubscribe-channel", run: unsubscribeChannel },
+          ] as const
+        : []),
       { name: "subscriptions", scope: "group", audience: "chat-admin", descriptionKey: "subscriptions:command-list", run: (turn) => list(turn) },
     ],
   };

@@ -17,6 +17,7 @@ const OTHER_CHANNEL = -1009876543210;
 const owner: Person = { channel: "telegram", userId: "4711" };
 const editor: Person = { channel: "telegram", userId: "4712" };
 const reader: Person = { channel: "telegram", userId: "4713" };
+const matrixUser: Person = { channel: "matrix", userId: "@olga:example.org", chatId: "!dm:example.org" };
 let verifier: ChatAdminVerifier;
 let h: CoreHarness;
 
@@ -35,7 +36,7 @@ beforeAll(async () => {
       createSubscriptionsFeature({ subscriptions: createSubscriptionStore(access), areas: stores.areas, chatAdmins: verifier }),
     ],
   });
-  for (const p of [owner, editor, reader]) await h.onboard(p);
+  for (const p of [owner, editor, reader, matrixUser]) await h.onboard(p);
 });
 afterAll(async () => {
   await h?.dispose();
@@ -99,6 +100,7 @@ describe("/subscribe_channel from the private chat", () => {
     expect((await texts(owner, "/subscribe_channel @ohne_bot surveys"))[0]).toContain("Der Bot ist noch kein Administrator von @ohne_bot");
     expect((await texts(owner, "/subscribe_channel @gibt_es_nicht surveys"))[0]).toContain("Einen Kanal @gibt_es_nicht kenne ich nicht");
     expect((await texts(owner, "/subscribe_channel @dorfkanal_hammah"))[0]).toContain("So abonnieren Sie einen Telegram-Kanal");
+    expect((await texts(matrixUser, "!subscribe_channel @dorfkanal_hammah surveys"))[0]).toContain("Das geht nur auf Telegram");
     expect(await h.db.prisma.subscription.count({ where: { feed: "surveys" } })).toBe(0);
   });
 
