@@ -20,6 +20,8 @@ import { createPrismaAccess } from "../storage/prisma-access.js";
 import { createSurveyStore } from "../storage/stores/survey-store.js";
 import { createAreaStore } from "../storage/stores/area-store.js";
 import { writeFile } from "node:fs/promises";
+import { exportAuditLog } from "./audit-commands.js";
+import { createAuditStore } from "../storage/stores/audit-store.js";
 import type { PrismaClient } from "../storage/generated/prisma/client.js";
 
 type Options = Record<string, string | boolean | undefined>;
@@ -112,6 +114,21 @@ COMMANDS["survey"] = {
     if (out) {
       await writeFile(out, content);
       ctx.say("admin:survey-exported", { file: out });
+    } else {
+      process.stdout.write(content);
+    }
+  },
+};
+
+COMMANDS["audit"] = {
+  async export(ctx, _args, options) {
+    const format = text(options["format"]) ?? "csv";
+    if (format !== "csv" && format !== "json") return ctx.say("admin:usage-audit-export");
+    const content = await exportAuditLog(createAuditStore(createPrismaAccess(ctx.prisma)), format);
+    const out = text(options["out"]);
+    if (out) {
+      await writeFile(out, content);
+      ctx.say("admin:audit-exported", { file: out });
     } else {
       process.stdout.write(content);
     }
