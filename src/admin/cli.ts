@@ -88,6 +88,16 @@ const COMMANDS: Record<string, Record<string, Handler>> = {
   },
 };
 
+/** Writes an export to --out (and says so) or, without it, to stdout for piping. */
+async function deliverExport(ctx: AdminContext, content: string, out: string | undefined, doneKey: string): Promise<void> {
+  if (!out) {
+    ctx.print(content.replace(/\n$/, ""));
+    return;
+  }
+  await writeFile(out, content);
+  ctx.say(doneKey, { file: out });
+}
+
 function surveyDeps(ctx: AdminContext) {
   const access = createPrismaAccess(ctx.prisma);
   const surveys = createSurveyStore(access, ctx.surveyTokenSecret ? { tokenSecret: ctx.surveyTokenSecret } : {});
@@ -109,14 +119,7 @@ COMMANDS["survey"] = {
     const surveyId = Number(id);
     const format = text(options["format"]) ?? "csv";
     if (!Number.isInteger(surveyId) || (format !== "csv" && format !== "json")) return ctx.say("admin:usage-survey-export");
-    const content = await exportSurvey(surveyId, format, surveyDeps(ctx));
-    const out = text(options["out"]);
-    if (out) {
-      await writeFile(out, content);
-      ctx.say("admin:survey-exported", { file: out });
-    } else {
-      process.stdout.write(content);
-    }
+    await deliverExport(ctx, await exportSurvey(surveyId, format, surveyDeps(ctx)), text(options["out"]), "admin:survey-exported");
   },
 };
 
@@ -125,13 +128,7 @@ COMMANDS["audit"] = {
     const format = text(options["format"]) ?? "csv";
     if (format !== "csv" && format !== "json") return ctx.say("admin:usage-audit-export");
     const content = await exportAuditLog(createAuditStore(createPrismaAccess(ctx.prisma)), format);
-    const out = text(options["out"]);
-    if (out) {
-      await writeFile(out, content);
-      ctx.say("admin:audit-exported", { file: out });
-    } else {
-      process.stdout.write(content);
-    }
+    await deliverExport(ctx, content, text(options["out"]), "admin:audit-exported");
   },
 };
 
