@@ -21,6 +21,8 @@ import { createPrismaAccess } from "../storage/prisma-access.js";
 import { createSurveyStore } from "../storage/stores/survey-store.js";
 import { createAreaStore } from "../storage/stores/area-store.js";
 import { writeFile } from "node:fs/promises";
+import { exportAuditLog } from "./audit-commands.js";
+import { createAuditStore } from "../storage/stores/audit-store.js";
 import type { PrismaClient } from "../storage/generated/prisma/client.js";
 
 type Options = Record<string, string | boolean | undefined>;
@@ -141,6 +143,16 @@ COMMANDS["initiative"] = {
   },
 };
 
+/** Writes an export to --out (and says so) or, without it, to stdout for piping. */
+async function deliverExport(ctx: AdminContext, content: string, out: string | undefined, doneKey: string): Promise<void> {
+  if (!out) {
+    ctx.print(content.replace(/\n$/, ""));
+    return;
+  }
+  await writeFile(out, content);
+  ctx.say(doneKey, { file: out });
+}
+
 function surveyDeps(ctx: AdminContext) {
   const access = createPrismaAccess(ctx.prisma);
   const surveys = createSurveyStore(access, ctx.surveyTokenSecret ? { tokenSecret: ctx.surveyTokenSecret } : {});
@@ -162,14 +174,16 @@ COMMANDS["survey"] = {
     const surveyId = Number(id);
     const format = text(options["format"]) ?? "csv";
     if (!Number.isInteger(surveyId) || (format !== "csv" && format !== "json")) return ctx.say("admin:usage-survey-export");
-    const content = await exportSurvey(surveyId, format, surveyDeps(ctx));
-    const out = text(options["out"]);
-    if (out) {
-      await writeFile(out, content);
-      ctx.say("admin:survey-exported", { file: out });
-    } else {
-      process.stdout.write(content);
-    }
+    await deliverExport(ctx, await exportSurvey(surveyId, format, surveyDeps(ctx)), text(options["out"]), "admin:survey-exported");
+  },
+};
+
+COMMANDS["audit"] = {
+  async export(ctx, _args, options) {
+    const format = text(options["format"]) ?? "csv";
+    if (format !== "csv" && format !== "json") return ctx.say("admin:usage-audit-export");
+    const content = await exportAuditLog(createAuditStore(createPrismaAccess(ctx.prisma)), format);
+    await deliverExport(ctx, content, text(options["out"]), "admin:audit-exported");
   },
 };
 

@@ -86,6 +86,7 @@ export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
 
   const sender: ChannelSender = {
     channel: "console",
+    numbersChoices: true,
     async send(chatId, message, locale) {
       if (chatId !== chat.id) return { kind: "gone", reason: "not the local terminal" };
       write(renderForConsole(message, locale, deps.translator));

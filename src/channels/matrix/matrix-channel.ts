@@ -260,6 +260,7 @@ export function createMatrixChannel(options: MatrixChannelOptions): MatrixChanne
   let senderImpl: ChannelSender | undefined;
   const sender: ChannelSender = {
     channel: "matrix",
+    numbersChoices: true,
     async send(chatId, message, locale, idempotencyKey) {
       if (!senderImpl) return { kind: "transient", reason: "matrix channel not started" };
       return senderImpl.send(chatId, message, locale, idempotencyKey);

@@ -14,6 +14,7 @@ import type { MatrixTransport } from "./matrix-transport.js";
 export function createMatrixSender(deps: { readonly transport: MatrixTransport; readonly logger: Logger }): ChannelSender {
   return {
     channel: "matrix",
+    numbersChoices: true,
     async send(chatId, message, locale, idempotencyKey) {
       try {
         const messageId = await deps.transport.sendOutbound(chatId, message, `o.${idempotencyKey}`, locale);

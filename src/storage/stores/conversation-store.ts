@@ -34,5 +34,8 @@ export function createConversationStore(db: PrismaAccess): ConversationStore {
         data: { residentId, flow: state.flow, step: state.step, data: state.data as Prisma.InputJsonObject, choices: [...state.choices] },
       });
     },
+    async rememberChoices(key, choices) {
+      await db.client().conversation.updateMany({ where: { key }, data: { choices: [...choices] } });
+    },
   };
 }
