@@ -11,6 +11,7 @@ import { createConsoleChannel } from "./channels/console/console-channel.js";
 import { createMatrixChannel } from "./channels/matrix/matrix-channel.js";
 import { createTelegramChannel } from "./channels/telegram/telegram-channel.js";
 import { createTelegramApi, createTelegramSender } from "./channels/telegram/telegram-sender.js";
+import { createTelegramChatAdminVerifier } from "./channels/telegram/chat-admin-verifier.js";
 import { ConfigError, loadConfig, wantsConsole, type Config } from "./config.js";
 import type { ChannelSender } from "./core/ports/channel-sender.js";
 import { systemClock } from "./core/ports/clock.js";
@@ -79,6 +80,15 @@ async function main(): Promise<void> {
     organiser: config.municipality,
     surveyTokenSecret: config.surveyTokenSecret,
     ideas: { submissionsPerDay: config.ideasPerDay },
+    // Lets an admin of a Telegram channel subscribe it from the private chat with the bot.
+    ...(config.telegram
+      ? {
+          chatAdmins: createTelegramChatAdminVerifier({
+            api: createTelegramApi({ token: config.telegram.token, ...(config.telegram.apiRoot ? { apiRoot: config.telegram.apiRoot } : {}) }),
+            logger: logger.child({ component: "telegram-chat-admins" }),
+          }),
+        }
+      : {}),
   });
   const core = assembleCore({
     stores,
