@@ -37,6 +37,9 @@ const schema = z.object({
     message: "must be a full Matrix user id such as @mitreden:example.org",
   }),
   MATRIX_PASSWORD: optionalText,
+  MATRIX_SEND_RATE: z.coerce.number().positive().max(1_000).default(10),
+  DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  IDEAS_PER_DAY: z.coerce.number().int().min(1).max(1_000).default(3),
 });
 
 /**
@@ -57,6 +60,8 @@ export interface Config {
   /** Key of the one-way tokens that stop double voting in anonymous surveys. */
   readonly surveyTokenSecret: string | undefined;
   readonly consoleChannel: "auto" | "on" | "off";
+  readonly delivery: { readonly matrixPerSecond: number; readonly concurrency: number };
+  readonly ideasPerDay: number;
   readonly telegram:
     | {
         readonly token: string;
@@ -108,6 +113,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     seedExample: e.SEED_EXAMPLE,
     surveyTokenSecret: e.SURVEY_TOKEN_SECRET,
     consoleChannel: e.CONSOLE_CHANNEL,
+    delivery: { matrixPerSecond: e.MATRIX_SEND_RATE, concurrency: e.DISPATCH_CONCURRENCY },
+    ideasPerDay: e.IDEAS_PER_DAY,
     telegram: e.TELEGRAM_BOT_TOKEN
       ? {
           token: e.TELEGRAM_BOT_TOKEN,

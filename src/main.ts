@@ -1,30 +1,31 @@
 /**
  * The composition root: the only place that reads the environment, opens the database and wires
- * channels to the core. Everything else receives its dependencies explicitly.
+ * channels, features and background services together. Everything else receives its
+ * dependencies explicitly.
  */
 import { userInfo } from "node:os";
 import { join } from "node:path";
 import { assembleCore } from "./app/create-core.js";
+import { assembleFeatures, type BackgroundService } from "./app/create-features.js";
 import { createConsoleChannel } from "./channels/console/console-channel.js";
-import { createTelegramChannel } from "./channels/telegram/telegram-channel.js";
 import { createMatrixChannel } from "./channels/matrix/matrix-channel.js";
-import { createKeyValueStore } from "./storage/stores/key-value-store.js";
+import { createTelegramChannel } from "./channels/telegram/telegram-channel.js";
+import { createTelegramApi, createTelegramSender } from "./channels/telegram/telegram-sender.js";
+import { createTelegramChatAdminVerifier } from "./channels/telegram/chat-admin-verifier.js";
 import { ConfigError, loadConfig, wantsConsole, type Config } from "./config.js";
+import type { ChannelSender } from "./core/ports/channel-sender.js";
 import { systemClock } from "./core/ports/clock.js";
+import { createDispatcher } from "./delivery/dispatcher.js";
+import { defaultLimits } from "./delivery/limits.js";
 import { createTranslator } from "./i18n/translator.js";
 import { createLogger } from "./logger.js";
 import { createFoundationStores } from "./storage/create-stores.js";
-import { openDatabase } from "./storage/database.js";
+import { DatabaseConnectionError, openDatabase, type Database } from "./storage/database.js";
+import { createMaintenance } from "./storage/maintenance.js";
 import { DataDirLockedError } from "./storage/pglite-lock.js";
 import { createPrismaAccess } from "./storage/prisma-access.js";
 import { seedExampleIfEmpty } from "./storage/seed-example.js";
-import { createMaintenance } from "./storage/maintenance.js";
-
-interface Service {
-  readonly name: string;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
+import { createKeyValueStore } from "./storage/stores/key-value-store.js";
 
 function fail(message: string): never {
   process.stderr.write(`mitreden: ${message}\n`);
@@ -40,6 +41,20 @@ function readConfig(): Config {
   }
 }
 
+async function open(config: Config, logger: ReturnType<typeof createLogger>): Promise<Database> {
+  try {
+    return await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      logger,
+      connectTimeoutMs: config.databaseConnectTimeoutMs,
+    });
+  } catch (error) {
+    if (error instanceof DataDirLockedError || error instanceof DatabaseConnectionError) fail(error.message);
+    throw error;
+  }
+}
+
 async function main(): Promise<void> {
   const config = readConfig();
   const consoleWanted = wantsConsole(config);
@@ -47,42 +62,52 @@ async function main(): Promise<void> {
   const logFile = config.logFile === "-" ? undefined : (config.logFile ?? (consoleWanted ? join(config.dataDir, "mitreden.log") : undefined));
   const logger = createLogger({ level: config.logLevel, file: logFile });
   const translator = await createTranslator();
+  const clock = systemClock;
 
-  let db;
-  try {
-    db = await openDatabase({
-      databaseUrl: config.databaseUrl,
-      dataDir: config.dataDir,
-      logger,
-      connectTimeoutMs: config.databaseConnectTimeoutMs,
-    });
-  } catch (error) {
-    if (error instanceof DataDirLockedError) fail(error.message);
-    if (error instanceof Error && error.name === "DatabaseConnectionError") fail(error.message);
-    throw error;
-  }
-
+  const db = await open(config, logger);
   if (config.seedExample === "on" || (config.seedExample === "auto" && !config.databaseUrl)) {
     if (await seedExampleIfEmpty(db.prisma)) logger.info({}, "seeded the example municipality into an empty database");
   }
 
   const access = createPrismaAccess(db.prisma, { logger });
-  const stores = createFoundationStores(access);
+  const stores = createFoundationStores(access, config.surveyTokenSecret ? { surveyTokenSecret: config.surveyTokenSecret } : {});
+  const assembled = assembleFeatures({
+    access,
+    stores,
+    translator,
+    clock,
+    logger,
+    organiser: config.municipality,
+    surveyTokenSecret: config.surveyTokenSecret,
+    ideas: { submissionsPerDay: config.ideasPerDay },
+    // Lets an admin of a Telegram channel subscribe it from the private chat with the bot.
+    ...(config.telegram
+      ? {
+          chatAdmins: createTelegramChatAdminVerifier({
+            api: createTelegramApi({ token: config.telegram.token, ...(config.telegram.apiRoot ? { apiRoot: config.telegram.apiRoot } : {}) }),
+            logger: logger.child({ component: "telegram-chat-admins" }),
+          }),
+        }
+      : {}),
+  });
   const core = assembleCore({
     stores,
     translator,
-    clock: systemClock,
+    clock,
     logger,
     privacy: { municipality: config.municipality, contact: config.privacyContact },
+    extraFeatures: assembled.features,
   });
 
-  const services: Service[] = [];
-  const maintenance = createMaintenance({ prisma: db.prisma, clock: systemClock, logger });
+  const channels: BackgroundService[] = [];
+  const senders: ChannelSender[] = [];
   let stopping: Promise<void> | undefined;
+  let background: BackgroundService[] = [];
   const shutdown = (reason: string) => {
     stopping ??= (async () => {
       logger.info({ reason }, "shutting down");
-      for (const service of [...services].reverse()) {
+      // Channels first (no new events), then the workers, then the database.
+      for (const service of [...channels.reverse(), ...background.reverse()]) {
         await service.stop().catch((err: unknown) => logger.error({ err, service: service.name }, "stop failed"));
       }
       await db.close();
@@ -92,7 +117,7 @@ async function main(): Promise<void> {
   };
 
   if (consoleWanted) {
-    const channel = createConsoleChannel({
+    const terminal = createConsoleChannel({
       core,
       translator,
       logger: logger.child({ channel: "console" }),
@@ -102,7 +127,8 @@ async function main(): Promise<void> {
       localeHint: process.env["LANG"],
       onClose: () => void shutdown("terminal input closed").then(() => process.exit(0)),
     });
-    services.push({ name: "console", start: () => channel.start(), stop: () => channel.stop() });
+    channels.push({ name: "console", start: () => terminal.start(), stop: () => terminal.stop() });
+    senders.push(terminal.sender);
   }
 
   if (config.telegram) {
@@ -114,7 +140,23 @@ async function main(): Promise<void> {
       ...(config.telegram.apiRoot ? { apiRoot: config.telegram.apiRoot } : {}),
       ...(config.telegram.callbackSecret ? { callbackSecret: config.telegram.callbackSecret } : {}),
     });
-    services.push({ name: "telegram", start: () => telegram.start(), stop: () => telegram.stop() });
+    channels.push({ name: "telegram", start: () => telegram.start(), stop: () => telegram.stop() });
+    senders.push(
+      createTelegramSender({
+        api: createTelegramApi({ token: config.telegram.token, ...(config.telegram.apiRoot ? { apiRoot: config.telegram.apiRoot } : {}) }),
+        codec: telegram.codec,
+        logger: logger.child({ component: "telegram-sender" }),
+        allowPaidBroadcast: config.telegram.paidBroadcast,
+        // Known once the channel has started (getMe); the dispatcher starts sending after that.
+        get botUsername() {
+          try {
+            return telegram.username;
+          } catch {
+            return undefined;
+          }
+        },
+      }),
+    );
   }
 
   if (config.matrix) {
@@ -128,18 +170,34 @@ async function main(): Promise<void> {
       storage: createKeyValueStore(access),
       cryptoStoreDir: join(config.dataDir, "matrix-crypto"),
     });
-    services.push({ name: "matrix", start: () => matrix.start(), stop: () => matrix.stop() });
+    channels.push({ name: "matrix", start: () => matrix.start(), stop: () => matrix.stop() });
+    senders.push(matrix.sender);
   }
 
-  const channelCount = services.length;
-  services.unshift({ name: "maintenance", start: () => maintenance.start(), stop: () => maintenance.stop() });
+  if (channels.length === 0) fail("no channel configured: set TELEGRAM_BOT_TOKEN or MATRIX_HOMESERVER_URL, or CONSOLE_CHANNEL=on");
 
-  if (channelCount === 0) fail("no channel configured: set TELEGRAM_BOT_TOKEN or MATRIX_HOMESERVER_URL, or CONSOLE_CHANNEL=on");
+  const dispatcher = createDispatcher({
+    access,
+    senders,
+    logger,
+    clock,
+    limits: defaultLimits({ telegramPaidBroadcast: config.telegram?.paidBroadcast ?? false, matrixPerSecond: config.delivery.matrixPerSecond }),
+    concurrency: config.delivery.concurrency,
+  });
+  const maintenance = createMaintenance({ prisma: db.prisma, clock, logger });
+  background = [
+    { name: "maintenance", start: () => maintenance.start(), stop: () => maintenance.stop() },
+    ...assembled.services,
+    { name: "dispatcher", start: async () => dispatcher.start(), stop: () => dispatcher.stop() },
+  ];
+
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => void shutdown(signal).then(() => process.exit(0)));
   }
-  for (const service of services) await service.start();
-  const names = services.filter((s) => s.name !== "maintenance").map((s) => s.name);
+  for (const channel of channels) await channel.start();
+  for (const service of background) await service.start();
+
+  const names = channels.map((s) => s.name);
   logger.info({ channels: names, database: db.kind }, "mitreden started");
   // The terminal chat owns the screen; otherwise say once, in plain words, what is running.
   if (!consoleWanted) process.stderr.write(`mitreden: started ${names.join(", ")} (database: ${db.kind})\n`);

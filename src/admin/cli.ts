@@ -14,12 +14,15 @@ import { openDatabase } from "../storage/database.js";
 import { seedExampleIfEmpty } from "../storage/seed-example.js";
 import { AdminError } from "./admin-error.js";
 import { addArea, listAreas, moveArea, removeArea, renameArea } from "./area-commands.js";
+import { addInitiative, addManager, listInitiatives, setLogo, updateInitiative } from "./initiative-commands.js";
 import { grantRole, listRoles, revokeRole } from "./role-commands.js";
 import { exportSurvey, importSurveyFile, SurveyFileError } from "./survey-commands.js";
 import { createPrismaAccess } from "../storage/prisma-access.js";
 import { createSurveyStore } from "../storage/stores/survey-store.js";
 import { createAreaStore } from "../storage/stores/area-store.js";
 import { writeFile } from "node:fs/promises";
+import { exportAuditLog } from "./audit-commands.js";
+import { createAuditStore } from "../storage/stores/audit-store.js";
 import type { PrismaClient } from "../storage/generated/prisma/client.js";
 
 type Options = Record<string, string | boolean | undefined>;
@@ -86,6 +89,70 @@ const COMMANDS: Record<string, Record<string, Handler>> = {
   },
 };
 
+/** --trusted / --untrusted; undefined when neither was given. */
+function trustedOption(options: Options): boolean | undefined {
+  if (options["trusted"] === true && options["untrusted"] === true) throw new AdminError("admin:initiative-trusted-both");
+  return options["trusted"] === true ? true : options["untrusted"] === true ? false : undefined;
+}
+
+COMMANDS["initiative"] = {
+  async list(ctx) {
+    const rows = await listInitiatives(ctx.prisma);
+    if (rows.length === 0) return ctx.say("admin:initiatives-none");
+    for (const r of rows) {
+      const flags = [r.areaSlug ?? "*", r.trusted ? "trusted" : "", r.hasLogo ? "logo" : ""].filter(Boolean).join(", ");
+      const managers = r.managers.length > 0 ? `  · ${r.managers.join(", ")}` : "";
+      ctx.print(`${r.slug}  ${r.name}  (${flags})${managers}`);
+    }
+  },
+  async add(ctx, [slug, ...name], options) {
+    const area = text(options["area"]);
+    if (!slug || name.length === 0 || !area) return ctx.say("admin:usage-initiative-add");
+    await addInitiative(ctx.prisma, {
+      slug,
+      name: name.join(" "),
+      area,
+      description: text(options["description"]),
+      contact: text(options["contact"]),
+      link: text(options["link"]),
+      trusted: trustedOption(options),
+    });
+    ctx.say("admin:initiative-added", { slug });
+  },
+  async update(ctx, [slug], options) {
+    if (!slug) return ctx.say("admin:usage-initiative-update");
+    await updateInitiative(ctx.prisma, slug, {
+      name: text(options["name"]),
+      area: text(options["area"]),
+      description: text(options["description"]),
+      contact: text(options["contact"]),
+      link: text(options["link"]),
+      trusted: trustedOption(options),
+    });
+    ctx.say("admin:initiative-updated", { slug });
+  },
+  async manager(ctx, [slug, identity]) {
+    if (!slug || !identity) return ctx.say("admin:usage-initiative-manager");
+    const result = await addManager(ctx.prisma, { slug, identity, grantedBy: ctx.actor });
+    ctx.say(result.created ? "admin:initiative-manager-added" : "admin:initiative-manager-existed", { slug, identity: result.identity });
+  },
+  async logo(ctx, [slug, file]) {
+    if (!slug || !file) return ctx.say("admin:usage-initiative-logo");
+    const bytes = await setLogo(ctx.prisma, slug, file);
+    ctx.say("admin:initiative-logo-set", { slug, kb: Math.ceil(bytes / 1024) });
+  },
+};
+
+/** Writes an export to --out (and says so) or, without it, to stdout for piping. */
+async function deliverExport(ctx: AdminContext, content: string, out: string | undefined, doneKey: string): Promise<void> {
+  if (!out) {
+    ctx.print(content.replace(/\n$/, ""));
+    return;
+  }
+  await writeFile(out, content);
+  ctx.say(doneKey, { file: out });
+}
+
 function surveyDeps(ctx: AdminContext) {
   const access = createPrismaAccess(ctx.prisma);
   const surveys = createSurveyStore(access, ctx.surveyTokenSecret ? { tokenSecret: ctx.surveyTokenSecret } : {});
@@ -107,14 +174,16 @@ COMMANDS["survey"] = {
     const surveyId = Number(id);
     const format = text(options["format"]) ?? "csv";
     if (!Number.isInteger(surveyId) || (format !== "csv" && format !== "json")) return ctx.say("admin:usage-survey-export");
-    const content = await exportSurvey(surveyId, format, surveyDeps(ctx));
-    const out = text(options["out"]);
-    if (out) {
-      await writeFile(out, content);
-      ctx.say("admin:survey-exported", { file: out });
-    } else {
-      process.stdout.write(content);
-    }
+    await deliverExport(ctx, await exportSurvey(surveyId, format, surveyDeps(ctx)), text(options["out"]), "admin:survey-exported");
+  },
+};
+
+COMMANDS["audit"] = {
+  async export(ctx, _args, options) {
+    const format = text(options["format"]) ?? "csv";
+    if (format !== "csv" && format !== "json") return ctx.say("admin:usage-audit-export");
+    const content = await exportAuditLog(createAuditStore(createPrismaAccess(ctx.prisma)), format);
+    await deliverExport(ctx, content, text(options["out"]), "admin:audit-exported");
   },
 };
 
@@ -128,7 +197,10 @@ export async function runAdmin(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     strict: false,
-    options: { parent: { type: "string" }, root: { type: "boolean" }, population: { type: "string" }, area: { type: "string" }, format: { type: "string" }, out: { type: "string" } },
+    options: { parent: { type: "string" }, root: { type: "boolean" }, population: { type: "string" }, area: { type: "string" }, format: { type: "string" }, out: { type: "string" },
+      // initiative add/update
+      name: { type: "string" }, description: { type: "string" }, contact: { type: "string" }, link: { type: "string" },
+      trusted: { type: "boolean" }, untrusted: { type: "boolean" } },
   });
   const translator = await createTranslator();
   const locale = matchLocale(process.env["MITREDEN_LOCALE"] ?? process.env["LANG"]) ?? DEFAULT_LOCALE;

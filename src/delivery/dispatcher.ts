@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { DEFAULT_LOCALE, isLocale, type Locale } from "../core/model/locale.js";
-import type { Choice, OutboundMessage } from "../core/model/outbound-message.js";
+import { flattenChoices, type Choice, type OutboundMessage } from "../core/model/outbound-message.js";
 import type { ChannelSender, SendOutcome } from "../core/ports/channel-sender.js";
 import { systemClock, type Clock } from "../core/ports/clock.js";
 import type { Logger } from "../core/ports/logger.js";
 import { Prisma } from "../storage/generated/prisma/client.js";
 import { sqlTimestamp } from "../storage/outbox/publisher.js";
 import type { PrismaAccess } from "../storage/prisma-access.js";
+import { createConversationStore } from "../storage/stores/conversation-store.js";
 import { defaultLimits, type ChannelLimits, type LimitsByChannel } from "./limits.js";
 import { createKeyedLimiter, createTokenBucket, type KeyedLimiter, type TokenBucket } from "./rate-limiter.js";
 
@@ -111,6 +112,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     });
   }
 
+  const conversations = createConversationStore(deps.access);
   const contentCache = new Map<string, OutboundMessage>();
   let running = false;
   let stopping = false;
@@ -182,6 +184,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const key = `${broadcastId}:${locale}`;
     const cached = contentCache.get(key);
     if (cached) return cached;
+    // Bounded: a long-running process sees many publishes, but only a few are in flight at once.
+    if (contentCache.size >= 256) contentCache.clear();
     const row =
       (await db().broadcastContent.findUnique({ where: { broadcastId_locale: { broadcastId, locale } } })) ??
       (await db().broadcastContent.findUnique({ where: { broadcastId_locale: { broadcastId, locale: DEFAULT_LOCALE } } }));
@@ -241,6 +245,18 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       outcome = { kind: "transient", reason: error instanceof Error ? error.message : String(error) };
     }
     await record(row, platform, outcome);
+    if (outcome.kind === "sent" && platform.sender.numbersChoices) await rememberChoices(row, message);
+  }
+
+  /**
+   * A numbered list shown by a delivery (a moderation card in a Matrix room) must be answerable by
+   * its numbers like a reply's list; the core resolves "1" from the chat's last offered choices.
+   */
+  async function rememberChoices(row: ClaimedRow, message: OutboundMessage): Promise<void> {
+    const actions = flattenChoices(message).map((c) => c.action);
+    if (actions.length === 0) return;
+    // The key has the form of conversationKey(): "<channel>:<chat id>".
+    await conversations.rememberChoices(`${row.channel}:${row.chatId}`, actions);
   }
 
   async function record(row: ClaimedRow, platform: PlatformState, outcome: SendOutcome): Promise<void> {

@@ -73,4 +73,11 @@ describe("npm run admin", () => {
     expect((await admin("survey", "export", id, "--format", "json", "--out", out)).code).toBe(0);
     expect(JSON.parse(readFileSync(out, "utf8"))).toBeTypeOf("object");
   });
+
+  it("exports the audit log", async () => {
+    const result = await admin("audit", "export", "--format", "csv");
+    expect(result.code).toBe(0);
+    expect(result.out.split("\n")[0]).toMatch(/^"?\w+/);
+    expect((await admin("audit", "export", "--format", "xml")).out).toContain("Usage: audit export");
+  });
 });

@@ -9,6 +9,7 @@ import type { OutboundMessage } from "../../core/model/outbound-message.js";
 import type { Logger } from "../../core/ports/logger.js";
 import type { Translator } from "../../core/ports/translator.js";
 import { htmlToPlain, numberedChoiceLines } from "../../core/render/plain-text.js";
+import type { ChannelSender } from "../../core/ports/channel-sender.js";
 
 /** Printed after every bot message, so messages with blank lines inside stay recognisable. */
 export const MESSAGE_RULE = "──────────";
@@ -33,6 +34,8 @@ export interface ConsoleChannel {
   stop(): Promise<void>;
   /** Resolves when every line read so far has been answered. */
   idle(): Promise<void>;
+  /** Shows outbox deliveries (notifications, feed items) for the local resident in the terminal. */
+  readonly sender: ChannelSender;
 }
 
 /** Renders one outbound message for a plain terminal: text, image alt text, numbered choices. */
@@ -81,7 +84,18 @@ export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
     queue = queue.then(() => deliver(text));
   }
 
+  const sender: ChannelSender = {
+    channel: "console",
+    numbersChoices: true,
+    async send(chatId, message, locale) {
+      if (chatId !== chat.id) return { kind: "gone", reason: "not the local terminal" };
+      write(renderForConsole(message, locale, deps.translator));
+      return { kind: "sent" };
+    },
+  };
+
   return {
+    sender,
     async start() {
       reader = createInterface({ input: deps.input, terminal: false });
       reader.on("line", (line) => {

@@ -7,6 +7,7 @@ import type { ChannelSender } from "../../core/ports/channel-sender.js";
 import type { Logger } from "../../core/ports/logger.js";
 import type { Translator } from "../../core/ports/translator.js";
 import type { KeyValueStore } from "../../storage/stores/key-value-store.js";
+import { htmlToPlain } from "../../core/render/plain-text.js";
 import { cryptoAvailable, cryptoLoadError } from "./crypto-module.js";
 import { inboundText } from "./inbound-text.js";
 import { bridgeSdkLogs, createCryptoStore, loadMatrixSdk, type MatrixSdk } from "./load-sdk.js";
@@ -108,9 +109,13 @@ export function createMatrixChannel(options: MatrixChannelOptions): MatrixChanne
   const retry = <T>(work: () => Promise<T>): Promise<T> =>
     withRateLimitRetry(work, { onWait: (ms, attempt) => log.info({ ms, attempt }, "matrix rate limit; waiting as asked") });
 
-  async function send(r: Running, roomId: string, message: OutboundMessage, txnBase: string): Promise<void> {
-    await retry(() => r.transport.sendOutbound(roomId, message, txnBase));
+  async function send(r: Running, roomId: string, message: OutboundMessage, txnBase: string, locale?: Locale): Promise<void> {
+    await retry(() => r.transport.sendOutbound(roomId, message, txnBase, locale));
   }
+
+  /** A deep-link choice cannot open a direct chat on Matrix, so its line names the command to send there. */
+  const deepLinkLine = (locale: Locale | undefined) => (label: string, payload: string) =>
+    htmlToPlain(options.translator.t(locale ?? DEFAULT_LOCALE, "matrix:deep-link-choice", { label, command: `${prefix}start ${payload}` }));
 
   /** The notice in every language: the bot cannot know the resident's language before reading them. */
   function allLanguages(key: string): OutboundMessage {
@@ -131,7 +136,7 @@ export function createMatrixChannel(options: MatrixChannelOptions): MatrixChanne
     let result: HandleResult | undefined;
     try {
       result = await options.core.handle(event, MATRIX_CAPABILITIES);
-      for (const [index, message] of result.messages.entries()) await send(r, roomId, message, replyTxn(txnSeed, index));
+      for (const [index, message] of result.messages.entries()) await send(r, roomId, message, replyTxn(txnSeed, index), result.locale);
       options.onEventHandled?.(event.eventId, result.messages.length);
     } catch (error) {
       log.error({ err: error, roomId, eventId: event.eventId, sender: event.senderId }, "handling a matrix event failed");
@@ -230,7 +235,7 @@ export function createMatrixChannel(options: MatrixChannelOptions): MatrixChanne
     const r: Running = {
       client,
       userId,
-      transport: createMatrixTransport(client),
+      transport: createMatrixTransport(client, { deepLinkLine }),
       rooms: createRoomInfoCache(client),
     };
     const loop = createSyncLoop({
@@ -255,6 +260,7 @@ export function createMatrixChannel(options: MatrixChannelOptions): MatrixChanne
   let senderImpl: ChannelSender | undefined;
   const sender: ChannelSender = {
     channel: "matrix",
+    numbersChoices: true,
     async send(chatId, message, locale, idempotencyKey) {
       if (!senderImpl) return { kind: "transient", reason: "matrix channel not started" };
       return senderImpl.send(chatId, message, locale, idempotencyKey);

@@ -14,9 +14,10 @@ import type { MatrixTransport } from "./matrix-transport.js";
 export function createMatrixSender(deps: { readonly transport: MatrixTransport; readonly logger: Logger }): ChannelSender {
   return {
     channel: "matrix",
-    async send(chatId, message, _locale, idempotencyKey) {
+    numbersChoices: true,
+    async send(chatId, message, locale, idempotencyKey) {
       try {
-        const messageId = await deps.transport.sendOutbound(chatId, message, `o.${idempotencyKey}`);
+        const messageId = await deps.transport.sendOutbound(chatId, message, `o.${idempotencyKey}`, locale);
         return { kind: "sent", messageId };
       } catch (error) {
         const outcome = sendOutcomeOf(error);

@@ -1,6 +1,7 @@
 import type { MatrixClient } from "matrix-bot-sdk";
+import type { Locale } from "../../core/model/locale.js";
 import type { OutboundMessage } from "../../core/model/outbound-message.js";
-import { pngSize, renderTextContent } from "./render-message.js";
+import { pngSize, renderTextContent, type DeepLinkLine } from "./render-message.js";
 
 /**
  * Puts events into rooms with caller-chosen transaction ids: the homeserver answers a repeated
@@ -10,11 +11,19 @@ import { pngSize, renderTextContent } from "./render-message.js";
  */
 export interface MatrixTransport {
   putEvent(roomId: string, type: string, content: Record<string, unknown>, txnId: string): Promise<string>;
-  /** Sends the image (if any) and then the text; returns the text's event id. */
-  sendOutbound(roomId: string, message: OutboundMessage, txnBase: string): Promise<string>;
+  /**
+   * Sends the image (if any) and then the text; returns the text's event id. `locale` is the
+   * message's language, for the line that replaces a deep-link choice.
+   */
+  sendOutbound(roomId: string, message: OutboundMessage, txnBase: string, locale?: Locale): Promise<string>;
 }
 
-export function createMatrixTransport(client: MatrixClient): MatrixTransport {
+export interface MatrixTransportOptions {
+  /** The line shown for a deep-link choice in `locale`; without it such a choice is numbered like any other. */
+  readonly deepLinkLine?: (locale: Locale | undefined) => DeepLinkLine;
+}
+
+export function createMatrixTransport(client: MatrixClient, options: MatrixTransportOptions = {}): MatrixTransport {
   const encrypting = async (roomId: string): Promise<boolean> =>
     Boolean(client.crypto) && (await client.crypto.isRoomEncrypted(roomId));
 
@@ -47,11 +56,11 @@ export function createMatrixTransport(client: MatrixClient): MatrixTransport {
 
   return {
     putEvent,
-    async sendOutbound(roomId, message, txnBase) {
+    async sendOutbound(roomId, message, txnBase, locale) {
       if (message.image) {
         await putEvent(roomId, "m.room.message", await imageContent(roomId, message.image.png, message.image.alt), `${txnBase}.img`);
       }
-      return putEvent(roomId, "m.room.message", { ...renderTextContent(message) }, `${txnBase}.txt`);
+      return putEvent(roomId, "m.room.message", { ...renderTextContent(message, options.deepLinkLine?.(locale)) }, `${txnBase}.txt`);
     },
   };
 }

@@ -1,8 +1,10 @@
 import { InlineKeyboard, InputFile, type Api } from "grammy";
 import type { Message } from "grammy/types";
-import type { OutboundMessage } from "../../core/model/outbound-message.js";
+import { DEEP_LINK_ACTION } from "../../core/conversation/conversation-core.js";
+import type { Choice, OutboundMessage } from "../../core/model/outbound-message.js";
 import { htmlToPlain } from "../../core/render/plain-text.js";
 import type { CallbackCodec } from "./callback-codec.js";
+import { telegramDeepLink } from "./deep-link.js";
 
 /** Telegram's limit for photo captions, counted after the HTML tags are parsed away. */
 export const MAX_CAPTION_CHARS = 1024;
@@ -10,13 +12,39 @@ export const MAX_CAPTION_CHARS = 1024;
 export interface SendOptions {
   /** Lifts the bot-wide rate limit to 1,000 messages/s for a fee (broadcasts only). */
   readonly allowPaidBroadcast?: boolean;
+  /** The bot's username; with it, deep-link choices in groups become link buttons to the private chat. */
+  readonly botUsername?: string;
 }
 
-/** The inline keyboard for a message's choices, each button carrying a signed core action. */
-export function keyboardFor(chatId: string | number, message: OutboundMessage, codec: CallbackCodec): InlineKeyboard | undefined {
+/** Telegram gives users (and so private chats) positive ids, groups and channels negative ones. */
+export function isPrivateChatId(chatId: string | number): boolean {
+  return Number(chatId) > 0;
+}
+
+/**
+ * One button. A "deeplink:<payload>" choice outside a private chat becomes a URL button to
+ * https://t.me/<bot>?start=<payload>: pressing it opens the private chat with the bot, where the
+ * payload is handled (a callback button would be answered in the group, where surveys are not
+ * answered). In the private chat the callback button already leads to the right place.
+ */
+function buttonFor(chatId: string | number, choice: Choice, codec: CallbackCodec, botUsername: string | undefined) {
+  const prefix = `${DEEP_LINK_ACTION}:`;
+  if (botUsername && choice.action.startsWith(prefix) && !isPrivateChatId(chatId)) {
+    return InlineKeyboard.url(choice.label, telegramDeepLink(botUsername, choice.action.slice(prefix.length)));
+  }
+  return InlineKeyboard.text(choice.label, codec.encode(chatId, choice.action));
+}
+
+/** The inline keyboard for a message's choices, each button carrying a signed core action or a deep link. */
+export function keyboardFor(
+  chatId: string | number,
+  message: OutboundMessage,
+  codec: CallbackCodec,
+  botUsername?: string,
+): InlineKeyboard | undefined {
   const rows = (message.choices ?? []).filter((row) => row.length > 0);
   if (rows.length === 0) return undefined;
-  return InlineKeyboard.from(rows.map((row) => row.map((c) => InlineKeyboard.text(c.label, codec.encode(chatId, c.action)))));
+  return InlineKeyboard.from(rows.map((row) => row.map((c) => buttonFor(chatId, c, codec, botUsername))));
 }
 
 /**
@@ -33,7 +61,7 @@ export async function sendOutbound(
   options: SendOptions = {},
 ): Promise<Message[]> {
   // Encoding first: a too-long action fails before anything half-sent reaches the chat.
-  const keyboard = keyboardFor(chatId, message, codec);
+  const keyboard = keyboardFor(chatId, message, codec, options.botUsername);
   const common = {
     parse_mode: "HTML" as const,
     ...(options.allowPaidBroadcast ? { allow_paid_broadcast: true } : {}),

@@ -119,7 +119,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
     }
     const result = await deps.core.handle(event, TELEGRAM_CAPABILITIES);
     if (result.duplicate) return;
-    for (const message of result.messages) await sendOutbound(ctx.api, event.chat.id, message, codec);
+    for (const message of result.messages) await sendOutbound(ctx.api, event.chat.id, message, codec, { botUsername: ctx.me.username });
   }
 
   bot.use(sequentialize((ctx: Context) => (ctx.chat ? String(ctx.chat.id) : undefined)));

@@ -13,6 +13,11 @@ export interface TelegramSenderDeps {
   readonly logger: Logger;
   /** Pay for up to 1,000 messages/s instead of about 30 (Telegram Stars are charged). */
   readonly allowPaidBroadcast?: boolean;
+  /**
+   * The bot's username (the channel's `username` after start). With it, a survey announcement's
+   * "take part" choice in a group becomes a link button that opens the private chat.
+   */
+  readonly botUsername?: string;
 }
 
 /** A bare Bot API client for the outbox sender, with no retrying of its own. */
@@ -29,7 +34,7 @@ export function createTelegramApi(options: { readonly token: string; readonly ap
  * sends the photo again (Telegram has no idempotency keys).
  *
  * @example
- * const sender = createTelegramSender({ api: createTelegramApi({ token }), codec: telegram.codec, logger });
+ * const sender = createTelegramSender({ api: createTelegramApi({ token }), codec: telegram.codec, logger, botUsername: telegram.username });
  * await sender.send("12345", { html: "<b>Neu:</b> Umfrage" }, "de", "delivery:17");
  */
 export function createTelegramSender(deps: TelegramSenderDeps): ChannelSender {
@@ -39,6 +44,7 @@ export function createTelegramSender(deps: TelegramSenderDeps): ChannelSender {
       try {
         const sent = await sendOutbound(deps.api, chatId, message, deps.codec, {
           ...(deps.allowPaidBroadcast ? { allowPaidBroadcast: true } : {}),
+          ...(deps.botUsername ? { botUsername: deps.botUsername } : {}),
         });
         const last = sent.at(-1);
         return { kind: "sent", ...(last ? { messageId: String(last.message_id) } : {}) };

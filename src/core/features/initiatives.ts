@@ -1,6 +1,7 @@
 import type { Feature } from "../conversation/feature.js";
 import type { Turn } from "../conversation/turn.js";
 import { areaLineage } from "../model/area-tree.js";
+import { isInitiativeSlug } from "../model/initiative-slug.js";
 import { grantsAllow, type RoleGrant } from "../model/role.js";
 import type { Clock } from "../ports/clock.js";
 import type { FeedPreferenceStore } from "../ports/feed-preferences.js";
@@ -83,8 +84,10 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
       lines.push("", turn.t("initiatives:profile-news"));
       for (const item of news) lines.push("", renderNews(deps.translator, turn.locale, item, initiative.name));
     }
+    const logo = await deps.initiatives.logoOf(id);
     turn.reply({
       html: lines.join("\n"),
+      ...(logo ? { image: { png: logo, alt: turn.t("initiatives:logo-alt", { name: initiative.name }) } } : {}),
       choices: [
         [
           following
@@ -195,11 +198,42 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
     }
   }
 
+  /** `/initiative_add SLUG NAME`: admins everywhere ("*") create an initiative of the whole municipality. */
+  async function addInitiative(turn: Turn, args: string): Promise<void> {
+    if (!grantsAllow(await turn.roles(), "admin", [])) {
+      turn.say("initiatives:admins-only");
+      return;
+    }
+    const [slug = "", ...words] = args.trim().split(/\s+/);
+    const name = words.join(" ").trim().slice(0, 120);
+    if (!slug || !name) {
+      turn.say("initiatives:add-usage");
+      return;
+    }
+    if (!isInitiativeSlug(slug)) {
+      turn.say("initiatives:add-bad-slug", { slug });
+      return;
+    }
+    if (await deps.initiatives.bySlug(slug)) {
+      turn.say("initiatives:add-exists", { slug });
+      return;
+    }
+    await deps.initiatives.create({ slug, name });
+    turn.say("initiatives:added", { slug, name });
+  }
+
   return {
     id: FEATURE,
     menuEntries: [{ order: 30, labelKey: "menu:initiatives", action: `${FEATURE}:open` }],
     commands: [
       { name: "initiatives", scope: "private", descriptionKey: "initiatives:command", run: (turn) => turn.dispatch(`${FEATURE}:open`) },
+      {
+        name: "initiative_add",
+        scope: "private",
+        audience: "admin",
+        descriptionKey: "initiatives:command-add",
+        run: addInitiative,
+      },
       {
         name: "news",
         scope: "private",

@@ -1,6 +1,7 @@
 import type { Feature } from "../conversation/feature.js";
 import type { Turn } from "../conversation/turn.js";
 import type { Area } from "../model/resident.js";
+import type { ChatAdminVerifier } from "../ports/chat-admin-verifier.js";
 import { FEEDS, type FeedKind } from "../ports/publisher.js";
 import type { AreaStore } from "../ports/stores.js";
 import type { ChatSubscription, InitiativeLookup, InitiativeRef, SubscriptionStore } from "../ports/subscriptions.js";
@@ -10,6 +11,18 @@ export interface SubscriptionsDeps {
   readonly areas: AreaStore;
   /** Absent until initiatives exist; then `/subscribe news SLUG` follows one initiative. */
   readonly initiatives?: InitiativeLookup;
+  /**
+   * Lets an admin of a Telegram channel subscribe it from the private chat with the bot
+   * (`/subscribe_channel @channel FEED [AREA]`); without it those commands are not offered.
+   */
+  readonly chatAdmins?: ChatAdminVerifier;
+}
+
+/** The chat a subscription is for: the one the command came from, or a channel named in private. */
+interface Target {
+  readonly chatId: string;
+  /** Shown in the replies when the target is not the chat the admin is writing in. */
+  readonly title?: string;
 }
 
 const isFeed = (value: string | undefined): value is FeedKind =>
@@ -57,6 +70,52 @@ export function createSubscriptionsFeature(deps: SubscriptionsDeps): Feature {
       turn.reply({ html: feedList(turn) });
       return;
     }
+    await subscribeTarget(turn, { chatId: turn.event.chat.id }, feed, rest);
+  }
+
+  /**
+   * Asks the channel whether the sender administers the named chat and the bot may post there;
+   * says why not and returns undefined otherwise.
+   */
+  async function verifiedTarget(turn: Turn, chatRef: string): Promise<Target | undefined> {
+    const verdict = deps.chatAdmins ? await deps.chatAdmins.isAdmin(turn.event.channel, chatRef, turn.event.senderId) : "unsupported";
+    if (typeof verdict === "string") {
+      turn.say(`subscriptions:channel-${verdict}`, { chat: chatRef });
+      return undefined;
+    }
+    return { chatId: verdict.chatId, title: verdict.title ?? chatRef };
+  }
+
+  /** `/subscribe_channel @channel FEED [AREA]` in the private chat. */
+  async function subscribeChannel(turn: Turn, args: string): Promise<void> {
+    const [chatRef, feed, ...rest] = args.trim().split(/\s+/).filter(Boolean);
+    if (!chatRef || !isFeed(feed)) {
+      turn.say("subscriptions:usage-subscribe-channel");
+      turn.reply({ html: feedList(turn) });
+      return;
+    }
+    const target = await verifiedTarget(turn, chatRef);
+    if (target) await subscribeTarget(turn, target, feed, rest);
+  }
+
+  /** `/unsubscribe_channel @channel FEED` in the private chat. */
+  async function unsubscribeChannel(turn: Turn, args: string): Promise<void> {
+    const [chatRef, feed] = args.trim().split(/\s+/).filter(Boolean);
+    if (!chatRef || !isFeed(feed)) {
+      turn.say("subscriptions:usage-unsubscribe-channel");
+      turn.reply({ html: feedList(turn) });
+      return;
+    }
+    const target = await verifiedTarget(turn, chatRef);
+    if (!target) return;
+    const ended = await deps.subscriptions.unsubscribe(turn.event.channel, target.chatId, feed);
+    turn.say(ended > 0 ? "subscriptions:channel-unsubscribed" : "subscriptions:channel-not-subscribed", {
+      feed: feedName(turn, feed),
+      chat: target.title ?? target.chatId,
+    });
+  }
+
+  async function subscribeTarget(turn: Turn, target: Target, feed: FeedKind, rest: readonly string[]): Promise<void> {
     const term = rest.join(" ");
     let area: Area | undefined;
     let initiative: InitiativeRef | undefined;
@@ -74,7 +133,7 @@ export function createSubscriptionsFeature(deps: SubscriptionsDeps): Feature {
     }
     const result = await deps.subscriptions.subscribe({
       channel: turn.event.channel,
-      chatId: turn.event.chat.id,
+      chatId: target.chatId,
       feed,
       areaId: area?.id ?? null,
       initiativeId: initiative?.id ?? null,
@@ -86,10 +145,12 @@ export function createSubscriptionsFeature(deps: SubscriptionsDeps): Feature {
       : area
         ? turn.t("subscriptions:scope-area", { name: area.name })
         : turn.t("subscriptions:scope-all");
-    turn.say(result === "created" ? "subscriptions:subscribed" : "subscriptions:already", {
-      feed: feedName(turn, feed),
-      scope,
-    });
+    const values = { feed: feedName(turn, feed), scope, chat: target.title ?? target.chatId };
+    if (target.title !== undefined) {
+      turn.say(result === "created" ? "subscriptions:channel-subscribed" : "subscriptions:channel-already", values);
+    } else {
+      turn.say(result === "created" ? "subscriptions:subscribed" : "subscriptions:already", values);
+    }
   }
 
   async function unsubscribe(turn: Turn, args: string): Promise<void> {
@@ -122,6 +183,12 @@ export function createSubscriptionsFeature(deps: SubscriptionsDeps): Feature {
     commands: [
       { name: "subscribe", scope: "group", audience: "chat-admin", descriptionKey: "subscriptions:command-subscribe", run: subscribe },
       { name: "unsubscribe", scope: "group", audience: "chat-admin", descriptionKey: "subscriptions:command-unsubscribe", run: unsubscribe },
+      ...(deps.chatAdmins
+        ? [
+            { name: "subscribe_channel", scope: "private", descriptionKey: "subscriptions:command-subscribe-channel", run: subscribeChannel },
+            { name: "unsubscribe_channel", scope: "private", descriptionKey: "subscriptions:command-unsubscribe-channel", run: unsubscribeChannel },
+          ] as const
+        : []),
       { name: "subscriptions", scope: "group", audience: "chat-admin", descriptionKey: "subscriptions:command-list", run: (turn) => list(turn) },
     ],
   };

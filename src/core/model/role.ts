@@ -38,6 +38,8 @@ export function normaliseIdentity(input: string): string | undefined {
 /**
  * Whether a set of grants allows `role` where `areaSlugs` apply (the item's area and its ancestors).
  * Admins may do everything; a grant scoped to an area covers that area and everything below it.
+ * With "any", a grant anywhere counts; for initiative managers that includes their
+ * "initiative:<id>" scopes, since that is the only way the role is granted.
  */
 export function grantsAllow(
   grants: readonly RoleGrant[],
@@ -47,7 +49,9 @@ export function grantsAllow(
   return grants.some((grant) => {
     if (grant.role !== role && grant.role !== "admin") return false;
     if (grant.scope === "*") return true;
-    if (areaSlugs === "any") return grant.scope.startsWith("area:");
+    if (areaSlugs === "any") {
+      return grant.scope.startsWith("area:") || (role === "initiative_manager" && grant.scope.startsWith("initiative:"));
+    }
     return areaSlugs.some((slug) => grant.scope === `area:${slug}`);
   });
 }

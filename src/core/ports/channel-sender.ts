@@ -23,6 +23,11 @@ export type SendOutcome =
 export interface ChannelSender {
   readonly channel: ChannelKind;
   /**
+   * True when choices appear as a numbered list (Matrix, the terminal). The dispatcher then makes a
+   * delivered message's choices the chat's last offered ones, so replying "1" picks its first choice.
+   */
+  readonly numbersChoices?: boolean;
+  /**
    * `idempotencyKey` is stable across retries of the same delivery (Matrix uses it as the
    * transaction id, so a retried send is never shown twice).
    */

@@ -58,8 +58,26 @@ export interface NewNews {
   readonly now: Date;
 }
 
+/** Fields an admin may change; absent fields stay as they are. */
+export interface InitiativeChanges {
+  readonly name?: string;
+  readonly description?: string;
+  readonly areaId?: number | null;
+  readonly contact?: string | null;
+  readonly link?: string | null;
+  readonly trusted?: boolean;
+}
+
 export interface InitiativeStore {
   create(input: NewInitiative): Promise<Initiative>;
+  /** Every initiative, by name. */
+  listAll(): Promise<Initiative[]>;
+  /** undefined when there is no initiative with that slug. */
+  update(slug: string, changes: InitiativeChanges): Promise<Initiative | undefined>;
+  /** Stores the PNG logo shown with the profile; false when there is no such initiative. */
+  setLogo(slug: string, png: Uint8Array): Promise<boolean>;
+  /** The logo's PNG bytes, if one was stored. */
+  logoOf(id: number): Promise<Uint8Array | undefined>;
   get(id: number): Promise<Initiative | undefined>;
   bySlug(slug: string): Promise<Initiative | undefined>;
   /** Initiatives of these areas (an area and its ancestors), and those without an area. */

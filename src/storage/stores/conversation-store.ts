@@ -33,5 +33,8 @@ export function createConversationStore(db: PrismaAccess): ConversationStore {
         "step" = ${state.step}, "data" = ${JSON.stringify(state.data)}::jsonb,
         "choices" = ${JSON.stringify(state.choices)}::jsonb, "updatedAt" = now() WHERE "key" = ${key}`;
     },
+    async rememberChoices(key, choices) {
+      await db.client().conversation.updateMany({ where: { key }, data: { choices: [...choices] } });
+    },
   };
 }

@@ -43,6 +43,22 @@ export function createInitiativeStore(db: PrismaAccess): InitiativeStore & Initi
         }),
       );
     },
+    async listAll() {
+      return (await db.client().initiative.findMany({ orderBy: { name: "asc" } })).map(toInitiative);
+    },
+    async update(slug, changes) {
+      const { count } = await db.client().initiative.updateMany({ where: { slug }, data: { ...changes } });
+      if (count === 0) return undefined;
+      return toInitiative(await db.client().initiative.findUniqueOrThrow({ where: { slug } }));
+    },
+    async setLogo(slug, png) {
+      const { count } = await db.client().initiative.updateMany({ where: { slug }, data: { logo: new Uint8Array(png) } });
+      return count > 0;
+    },
+    async logoOf(id) {
+      const row = await db.client().initiative.findUnique({ where: { id }, select: { logo: true } });
+      return row?.logo ? new Uint8Array(row.logo) : undefined;
+    },
     async get(id) {
       const row = await db.client().initiative.findUnique({ where: { id } });
       return row ? toInitiative(row) : undefined;

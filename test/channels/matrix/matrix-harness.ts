@@ -4,6 +4,7 @@
  */
 import { assembleCore } from "../../../src/app/create-core.js";
 import { createMatrixChannel, type MatrixChannel, type MatrixChannelOptions } from "../../../src/channels/matrix/matrix-channel.js";
+import type { Feature } from "../../../src/core/conversation/feature.js";
 import type { Translator } from "../../../src/core/ports/translator.js";
 import { createTranslator } from "../../../src/i18n/translator.js";
 import { createFoundationStores } from "../../../src/storage/create-stores.js";
@@ -40,6 +41,10 @@ export async function createBotWorld(
   baseUrl: string,
   bot: RegisteredUser,
   defaults: Partial<MatrixChannelOptions> = {},
+  options: {
+    /** Features beyond the foundation ones, built over the world's database (e.g. surveys). */
+    readonly extraFeatures?: (deps: { access: PrismaAccess; translator: Translator }) => Promise<readonly Feature[]>;
+  } = {},
 ): Promise<BotWorld> {
   const testDb = await createTestDatabase();
   await seedExampleIfEmpty(testDb.db.prisma);
@@ -53,6 +58,7 @@ export async function createBotWorld(
     clock: { now: () => new Date() },
     logger: silentLogger,
     privacy: { municipality: "Samtgemeinde Oldendorf-Himmelpforten", contact: "datenschutz@example.org" },
+    ...(options.extraFeatures ? { extraFeatures: await options.extraFeatures({ access, translator }) } : {}),
   });
   const handled: Array<{ eventId: string; replies: number }> = [];
   const waiters: Array<{ eventId: string; occurrence: number; resolve: (replies: number) => void }> = [];

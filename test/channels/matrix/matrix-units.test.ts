@@ -38,6 +38,19 @@ describe("rendering and parsing", () => {
     expect(content.formatted_body).toContain("1. Hammah<br />2. Burweg &amp; Co");
   });
 
+  it("shows a deep-link choice as the command to send privately and keeps the other choices' numbers", () => {
+    const message = {
+      html: "<b>Umfrage</b>",
+      choices: [[{ label: "Jetzt mitmachen", action: "deeplink:survey_12" }], [{ label: "Alle <Umfragen>", action: "surveys:list" }]],
+    };
+    const line = (label: string, payload: string) => `${label}: privat senden: !start ${payload}`;
+    const content = renderTextContent(message, line);
+    expect(content.body).toBe("Umfrage\n\n→ Jetzt mitmachen: privat senden: !start survey_12\n2. Alle <Umfragen>");
+    expect(content.formatted_body).toContain("→ Jetzt mitmachen: privat senden: !start survey_12<br />2. Alle &lt;Umfragen&gt;");
+    // Without the line (no translator at hand) the choice is listed like any other.
+    expect(renderTextContent(message).body.endsWith("\n\n1. Jetzt mitmachen\n2. Alle <Umfragen>")).toBe(true);
+  });
+
   it("reads text, strips reply quotes and ignores notices and edits", () => {
     const event = (content: Record<string, unknown>) => ({ type: "m.room.message", sender: "@a:x", content });
     expect(inboundText(event({ msgtype: "m.text", body: " 2 " }), "!")).toBe("2");

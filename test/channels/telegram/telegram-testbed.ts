@@ -1,7 +1,7 @@
 import type { ConversationCore } from "../../../src/core/conversation/conversation-core.js";
 import type { Feature } from "../../../src/core/conversation/feature.js";
 import { createTelegramChannel, type TelegramChannel } from "../../../src/channels/telegram/telegram-channel.js";
-import { createCoreHarness, type CoreHarness } from "../../support/core-harness.js";
+import { createCoreHarness, type CoreHarness, type CoreHarnessOptions } from "../../support/core-harness.js";
 import { silentLogger } from "../../support/silent-logger.js";
 import { createBotApiServer, type BotApiServer, type SentMessage } from "../../support/telegram/bot-api-server.js";
 import type { Faults } from "../../support/telegram/bot-api-server.js";
@@ -22,11 +22,19 @@ export interface TelegramTestbed {
  * conversation core on a fresh test database. `beforeStart` may inject faults before start().
  */
 export async function createTelegramTestbed(
-  options: { extraFeatures?: readonly Feature[]; beforeStart?: (faults: Faults) => void } = {},
+  options: {
+    extraFeatures?: readonly Feature[];
+    /** Features built on the harness's own access and stores (e.g. the app's assembleFeatures). */
+    features?: CoreHarnessOptions["features"];
+    beforeStart?: (faults: Faults) => void;
+  } = {},
 ): Promise<TelegramTestbed> {
   const server = createBotApiServer({ botUsername: BOT_USERNAME });
   await server.start();
-  const harness = await createCoreHarness(options.extraFeatures ? { extraFeatures: options.extraFeatures } : {});
+  const harness = await createCoreHarness({
+    ...(options.extraFeatures ? { extraFeatures: options.extraFeatures } : {}),
+    ...(options.features ? { features: options.features } : {}),
+  });
   // Follows harness.restart(), which rebuilds the core over the same database.
   const core: ConversationCore = {
     handle: (event, capabilities) => harness.core.handle(event, capabilities),

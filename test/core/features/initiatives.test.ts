@@ -10,6 +10,7 @@ import { createInitiativeStore } from "../../../src/storage/stores/initiative-st
 import { createTranslator } from "../../../src/i18n/translator.js";
 import { createCoreHarness, createTestClock, type CoreHarness, type Person } from "../../support/core-harness.js";
 import { silentLogger } from "../../support/silent-logger.js";
+import { tinyPng } from "../../support/tiny-png.js";
 
 let h: CoreHarness;
 let access: PrismaAccess | undefined;
@@ -160,5 +161,57 @@ describe("daily digest", () => {
     expect(html).toContain("Übungsabend");
     expect(html).not.toContain("Alt");
     expect(await job.runDay(day)).toBe(0);
+  });
+});
+
+describe("initiatives created by admins", () => {
+  const admin: Person = { channel: "telegram", userId: "6005" };
+  const areaAdmin: Person = { channel: "telegram", userId: "6006" };
+
+  beforeAll(async () => {
+    await h.db.prisma.roleAssignment.createMany({
+      data: [
+        { identity: "telegram:6005", role: "admin", scope: "*", grantedBy: "test" },
+        { identity: "telegram:6006", role: "admin", scope: "area:hammah", grantedBy: "test" },
+      ],
+    });
+    await h.onboard(admin);
+    await h.onboard(areaAdmin);
+  });
+
+  it("lets an admin create an initiative with /initiative_add and refuses everyone else", async () => {
+    expect(texts(await h.send(anna, "/initiative_add sv-hammah SV Hammah"))).toEqual([
+      "Nur Administratorinnen und Administratoren können Initiativen anlegen.",
+    ]);
+    expect(texts(await h.send(areaAdmin, "/initiative_add sv-hammah SV Hammah"))[0]).toContain("Nur Administratorinnen");
+    expect(texts(await h.send(admin, "/initiative_add sv-hammah"))[0]).toContain("Bitte so: /initiative_add SLUG NAME");
+    expect(texts(await h.send(admin, "/initiative_add SV SV Hammah"))[0]).toContain("kein gültiger Slug");
+    const [created] = await h.send(admin, "/initiative_add sv-hammah SV Hammah von 1921");
+    expect(created!.text).toContain("Die Initiative SV Hammah von 1921 (sv-hammah) ist angelegt");
+    expect(texts(await h.send(admin, "/initiative_add sv-hammah Noch einmal"))[0]).toBe("Es gibt schon eine Initiative „sv-hammah“.");
+    const row = await h.db.prisma.initiative.findUniqueOrThrow({ where: { slug: "sv-hammah" } });
+    expect(row).toMatchObject({ name: "SV Hammah von 1921", areaId: null, trusted: false });
+    const [list] = await h.press(anna, "initiatives:open");
+    expect(list!.choices.map((c) => c.label)).toContain("SV Hammah von 1921");
+  });
+
+  it("shows the stored logo as the image of the profile", async () => {
+    const logo = tinyPng(6);
+    await h.db.prisma.initiative.update({ where: { id: ffw }, data: { logo } });
+    const [profile] = await h.press(anna, `initiatives:show:${ffw}`);
+    expect(Buffer.from(profile!.message.image!.png)).toEqual(Buffer.from(logo));
+    expect(profile!.message.image!.alt).toBe("Logo von Feuerwehr Hammah");
+    const [withoutLogo] = await h.press(anna, `initiatives:show:${chor}`);
+    expect(withoutLogo!.message.image).toBeUndefined();
+  });
+
+  it("lists the manager commands in /help for initiative managers only", async () => {
+    const [managerHelp] = await h.send(manager, "/help");
+    expect(managerHelp!.text).toContain("/news –");
+    expect(managerHelp!.text).not.toContain("/initiative_add");
+    const [residentHelp] = await h.send(anna, "/help");
+    expect(residentHelp!.text).not.toContain("/news –");
+    const [adminHelp] = await h.send(admin, "/help");
+    expect(adminHelp!.text).toContain("/initiative_add –");
   });
 });

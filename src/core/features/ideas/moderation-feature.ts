@@ -5,7 +5,7 @@ import type { IdeasDeps } from "./ideas-deps.js";
 import { PUBLIC_STATUSES, type IdeaStatus } from "./idea-model.js";
 import type { TransitionOutcome } from "./idea-ports.js";
 import { moderationCard } from "./moderators.js";
-import { notifyStatus } from "./notify.js";
+import { announceApproved, notifyStatus } from "./notify.js";
 
 const QUEUE_SHOWN = 10;
 const AUDIT_DEFAULT = 20;
@@ -57,6 +57,8 @@ export function createModerationFeature(deps: IdeasDeps): Feature {
     if (outcome.kind !== "changed") return explainConflict(turn, outcome, id);
     await deps.audit.record(actorOf(turn), action, "idea", id, reason);
     await notifyStatus(deps, outcome.idea, to, reason);
+    // Only now is the idea public; the "ideas" feed carries newly published ideas.
+    if (to === "approved") await announceApproved(deps, outcome.idea);
     turn.say(`ideas:mod-done-${to}`, { id, title: idea.title, reason: reason ?? "" });
   }
 

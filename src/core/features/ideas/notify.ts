@@ -1,3 +1,4 @@
+import { DEEP_LINK_ACTION } from "../../conversation/conversation-core.js";
 import type { Locale } from "../../model/locale.js";
 import type { IdeasDeps } from "./ideas-deps.js";
 import type { Idea, IdeaStatus } from "./idea-model.js";
@@ -55,6 +56,31 @@ export async function notifyProgress(deps: IdeasDeps, idea: Idea, note: string):
     title: `Idea ${idea.id}: progress`,
     content: (locale: Locale) => ({
       html: deps.translator.t(locale, "ideas:notify-progress", { id: idea.id, title: idea.title, reason: note }),
+    }),
+  });
+}
+
+/**
+ * Announces a newly approved idea to the chats subscribed to the "ideas" feed for its area. Groups
+ * cannot support or follow (that is per resident), so the choice opens the idea in the private
+ * chat ("deeplink:idea_42"), and the text names the command for channels without link buttons.
+ */
+export async function announceApproved(deps: IdeasDeps, idea: Idea): Promise<void> {
+  const link = `idea_${idea.id}`;
+  const area = idea.areaId === null ? undefined : await deps.areas.get(idea.areaId);
+  await deps.publisher.publish({
+    audience: { kind: "feed", feed: "ideas", areaId: idea.areaId },
+    origin: `idea:${idea.id}:published`,
+    title: `Idea ${idea.id}: ${idea.title}`,
+    content: (locale: Locale) => ({
+      html: deps.translator.t(locale, "ideas:feed-new-idea", {
+        id: idea.id,
+        title: idea.title,
+        description: idea.description,
+        area: area?.name ?? deps.translator.t(locale, "ideas:no-area"),
+        command: `/start ${link}`,
+      }),
+      choices: [[{ label: deps.translator.t(locale, "ideas:open-idea"), action: `${DEEP_LINK_ACTION}:${link}` }]],
     }),
   });
 }

@@ -3,6 +3,8 @@ import { createSurveysFeature } from "../../../../src/core/features/surveys/surv
 import type { NewSurvey, NewSurveyQuestion, SurveyStore } from "../../../../src/core/ports/survey-store.js";
 import type { PublishRequest, Publisher } from "../../../../src/core/ports/publisher.js";
 import type { Survey } from "../../../../src/core/model/survey.js";
+import type { Feature } from "../../../../src/core/conversation/feature.js";
+import type { Clock } from "../../../../src/core/ports/clock.js";
 import { createTranslator } from "../../../../src/i18n/translator.js";
 import type { PrismaAccess } from "../../../../src/storage/prisma-access.js";
 import { createAreaStore } from "../../../../src/storage/stores/area-store.js";
@@ -26,15 +28,13 @@ export interface SurveyHarness {
 
 let keys = 0;
 
-/** The core harness plus the surveys feature over the same database. */
-export async function createSurveyHarness(options: { tokenSecret?: string } = {}): Promise<SurveyHarness> {
-  let harness: CoreHarness | undefined;
-  const current = (): CoreHarness => {
-    if (!harness) throw new Error("harness not ready");
-    return harness;
-  };
-  // The harness creates its database first; these forward to it once it exists.
-  const access: PrismaAccess = { client: () => current().access.client(), run: (work) => current().access.run(work) };
+/** The surveys feature over `access`, with a recording Publisher; shared by the channel end-to-end tests. */
+export async function createRecordingSurveys(options: {
+  readonly access: PrismaAccess;
+  readonly clock: Clock;
+  readonly tokenSecret?: string;
+}): Promise<{ feature: Feature; store: SurveyStore; publisher: RecordingPublisher }> {
+  const { access } = options;
   const store = createSurveyStore(access, options.tokenSecret ? { tokenSecret: options.tokenSecret } : {});
   const requests: PublishRequest[] = [];
   const publisher: RecordingPublisher = {
@@ -55,9 +55,52 @@ export async function createSurveyHarness(options: { tokenSecret?: string } = {}
     areas: createAreaStore(access),
     publisher,
     translator: await createTranslator(),
-    clock: { now: () => current().clock.now() },
+    clock: options.clock,
     charts: { render: renderBarChart },
     organiser: "Samtgemeinde Oldendorf-Himmelpforten",
+  });
+  return { feature, store, publisher };
+}
+
+/** Creates `survey` with a unique key and opens it (no announcement). */
+export async function addOpenSurvey(
+  access: PrismaAccess,
+  store: SurveyStore,
+  now: Date,
+  input: Partial<NewSurvey> & Pick<NewSurvey, "questions">,
+): Promise<Survey> {
+  return access.run(async () => {
+    const created = await store.create({
+      key: `test-${++keys}`,
+      title: { de: "Testumfrage", en: "Test survey" },
+      intro: { de: "Worum es geht.", en: "What it is about." },
+      areaId: null,
+      opensAt: null,
+      closesAt: new Date(now.getTime() + 7 * 86_400_000),
+      anonymous: true,
+      allowChange: false,
+      liveResults: false,
+      ...input,
+    });
+    const opened = await store.setStatus(created.id, "open");
+    if (!opened) throw new Error("survey vanished");
+    return opened;
+  });
+}
+
+/** The core harness plus the surveys feature over the same database. */
+export async function createSurveyHarness(options: { tokenSecret?: string } = {}): Promise<SurveyHarness> {
+  let harness: CoreHarness | undefined;
+  const current = (): CoreHarness => {
+    if (!harness) throw new Error("harness not ready");
+    return harness;
+  };
+  // The harness creates its database first; these forward to it once it exists.
+  const access: PrismaAccess = { client: () => current().access.client(), run: (work) => current().access.run(work) };
+  const { feature, store, publisher } = await createRecordingSurveys({
+    access,
+    clock: { now: () => current().clock.now() },
+    ...(options.tokenSecret ? { tokenSecret: options.tokenSecret } : {}),
   });
   harness = await createCoreHarness({ extraFeatures: [feature] });
   const h = harness;
@@ -65,25 +108,7 @@ export async function createSurveyHarness(options: { tokenSecret?: string } = {}
     h,
     store,
     publisher,
-    async addOpenSurvey(input) {
-      return h.access.run(async () => {
-        const created = await store.create({
-          key: `test-${++keys}`,
-          title: { de: "Testumfrage", en: "Test survey" },
-          intro: { de: "Worum es geht.", en: "What it is about." },
-          areaId: null,
-          opensAt: null,
-          closesAt: new Date(h.clock.now().getTime() + 7 * 86_400_000),
-          anonymous: true,
-          allowChange: false,
-          liveResults: false,
-          ...input,
-        });
-        const opened = await store.setStatus(created.id, "open");
-        if (!opened) throw new Error("survey vanished");
-        return opened;
-      });
-    },
+    addOpenSurvey: (input) => addOpenSurvey(h.access, store, h.clock.now(), input),
     async grantAdmin(identity) {
       await h.db.prisma.roleAssignment.create({ data: { identity, role: "admin", scope: "*", grantedBy: "test" } });
     },

@@ -1,0 +1,105 @@
+import { renderBarChart } from "../charts/bar-chart.js";
+import type { Feature } from "../core/conversation/feature.js";
+import { createBroadcastsFeature } from "../core/features/broadcasts.js";
+import { createIdeasFeatures, DEFAULT_IDEAS_CONFIG, type IdeasConfig } from "../core/features/ideas/index.js";
+import { createInitiativesFeature } from "../core/features/initiatives.js";
+import { createSubscriptionsFeature } from "../core/features/subscriptions.js";
+import { createSurveysFeature } from "../core/features/surveys/survey-feature.js";
+import { createSurveyScheduler } from "../core/features/surveys/survey-scheduler.js";
+import type { ChatAdminVerifier } from "../core/ports/chat-admin-verifier.js";
+import type { Clock } from "../core/ports/clock.js";
+import type { Logger } from "../core/ports/logger.js";
+import type { Publisher } from "../core/ports/publisher.js";
+import type { Translator } from "../core/ports/translator.js";
+import type { FoundationStores } from "../storage/create-stores.js";
+import { createIdeaStores } from "../storage/create-idea-stores.js";
+import { createDigestJob } from "../storage/outbox/digest-job.js";
+import { createOutboxOverview } from "../storage/outbox/outbox-overview.js";
+import { createOutboxPublisher } from "../storage/outbox/publisher.js";
+import type { PrismaAccess } from "../storage/prisma-access.js";
+import { createFeedPreferenceStore } from "../storage/stores/feed-preference-store.js";
+import { createInitiativeStore } from "../storage/stores/initiative-store.js";
+import { createSubscriptionStore } from "../storage/stores/subscription-store.js";
+import { createSurveyStore } from "../storage/stores/survey-store.js";
+
+/** A part that runs in the background between start() and stop(). */
+export interface BackgroundService {
+  readonly name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface FeatureAssemblyDeps {
+  readonly access: PrismaAccess;
+  readonly stores: FoundationStores;
+  readonly translator: Translator;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Named in survey privacy notes as who sees non-anonymous answers. */
+  readonly organiser: string;
+  readonly surveyTokenSecret?: string | undefined;
+  readonly ideas?: Partial<IdeasConfig>;
+  /** Lets admins of a Telegram channel subscribe it from their private chat (createTelegramChatAdminVerifier). */
+  readonly chatAdmins?: ChatAdminVerifier | undefined;
+}
+
+export interface AssembledFeatures {
+  readonly features: readonly Feature[];
+  readonly publisher: Publisher;
+  readonly services: readonly BackgroundService[];
+}
+
+/**
+ * Surveys, ideas with moderation and the council, initiatives, chat subscriptions and the outbox
+ * overview, all on one Prisma access so every store call joins the event's unit of work.
+ */
+export function assembleFeatures(deps: FeatureAssemblyDeps): AssembledFeatures {
+  const { access, stores, translator, clock, logger } = deps;
+  const publisher = createOutboxPublisher({ access, clock });
+  const surveyStore = createSurveyStore(access, deps.surveyTokenSecret ? { tokenSecret: deps.surveyTokenSecret } : {});
+  const initiatives = createInitiativeStore(access);
+
+  const features: Feature[] = [
+    createSurveysFeature({
+      surveys: surveyStore,
+      areas: stores.areas,
+      publisher,
+      translator,
+      clock,
+      charts: { render: renderBarChart },
+      organiser: deps.organiser,
+    }),
+    ...createIdeasFeatures({
+      ...createIdeaStores(access),
+      areas: stores.areas,
+      residents: stores.residents,
+      publisher,
+      translator,
+      clock,
+      config: { ...DEFAULT_IDEAS_CONFIG, ...deps.ideas },
+    }),
+    createInitiativesFeature({
+      initiatives,
+      areas: stores.areas,
+      preferences: createFeedPreferenceStore(access),
+      publisher,
+      translator,
+      clock,
+    }),
+    createSubscriptionsFeature({
+      subscriptions: createSubscriptionStore(access),
+      areas: stores.areas,
+      initiatives,
+      ...(deps.chatAdmins ? { chatAdmins: deps.chatAdmins } : {}),
+    }),
+    createBroadcastsFeature({ outbox: createOutboxOverview(access) }),
+  ];
+
+  const scheduler = createSurveyScheduler({ store: surveyStore, unitOfWork: access, clock, logger });
+  const digest = createDigestJob({ access, publisher, translator, clock, logger });
+  const services: BackgroundService[] = [
+    { name: "survey-scheduler", start: async () => scheduler.start(), stop: () => scheduler.stop() },
+    { name: "digest", start: async () => digest.start(), stop: () => digest.stop() },
+  ];
+  return { features, publisher, services };
+}
