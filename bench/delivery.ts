@@ -21,7 +21,7 @@ import { createPrismaAccess } from "../src/storage/prisma-access.js";
 import { createBotApiServer } from "../test/support/telegram/bot-api-server.js";
 import { benchLogger } from "./conversation-throughput.js";
 import { openBenchDatabase, type BenchDatabaseKind } from "./lib/bench-database.js";
-import { ratePerSecond, ratio, round, sampleRss } from "./lib/stats.js";
+import { ratePerSecond, ratio, round, rssMb, sampleRss, type MemoryAtPeak } from "./lib/stats.js";
 
 export interface DeliveryOptions {
   readonly recipients: number;
@@ -39,8 +39,17 @@ export interface DeliveryUnlimited {
   readonly sendMs: number;
   readonly messagesPerSecond: number;
   readonly peakRssMb: number;
+  readonly memory: DeliveryMemory;
   readonly delivered: number;
   readonly tooManyRequests: number;
+}
+
+/** Where the RSS comes from: before the run, with database and server open, after the publish, at the peak. */
+export interface DeliveryMemory {
+  readonly beforeMb: number;
+  readonly openedMb: number;
+  readonly afterPublishMb: number;
+  readonly atPeak: MemoryAtPeak;
 }
 
 export interface DeliveryLimited {
@@ -65,6 +74,7 @@ interface PublishRun {
   readonly delivered: number;
   readonly tooManyRequests: number;
   readonly peakRssMb: number;
+  readonly memory: DeliveryMemory;
 }
 
 async function publishOnce(
@@ -73,11 +83,13 @@ async function publishOnce(
   serverLimits: boolean,
   options: DeliveryOptions,
 ): Promise<PublishRun> {
+  const beforeMb = rssMb();
   const rss = sampleRss();
   const db = await openBenchDatabase({ kind: options.database ?? "pglite", postgresUrl: options.postgresUrl });
   const server = createBotApiServer({ recordMessages: false, recordCalls: false, limits: serverLimits });
   await server.start();
   try {
+    const openedMb = rssMb();
     const t0 = performance.now();
     await db.rawQuery(
       `INSERT INTO "Subscription" (channel, "chatId", feed, scope, locale, active, "createdBy", "updatedAt")
@@ -102,6 +114,7 @@ async function publishOnce(
     });
     const publishMs = performance.now() - t1;
     if (receipt.recipients !== recipients) throw new Error(`publish reached ${receipt.recipients} of ${recipients} chats`);
+    const afterPublishMb = rssMb();
     const sender = createTelegramSender({
       api: createTelegramApi({ token: server.token, apiRoot: server.url }),
       codec: createCallbackCodec({ secret: deriveCallbackSecret(server.token) }),
@@ -134,6 +147,7 @@ async function publishOnce(
       delivered: stats.messagesSent,
       tooManyRequests: stats.tooManyRequests,
       peakRssMb: rss.stop(),
+      memory: { beforeMb, openedMb, afterPublishMb, atPeak: rss.peakBreakdown() },
     };
   } finally {
     rss.stop();
@@ -159,6 +173,7 @@ export async function runDelivery(options: DeliveryOptions): Promise<DeliveryRes
       sendMs: unlimited.sendMs,
       messagesPerSecond: ratePerSecond(unlimited.delivered, unlimited.sendMs),
       peakRssMb: unlimited.peakRssMb,
+      memory: unlimited.memory,
       delivered: unlimited.delivered,
       tooManyRequests: unlimited.tooManyRequests,
     },

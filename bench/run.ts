@@ -61,9 +61,14 @@ export async function runBenchmarks(args: BenchArgs, progress: (line: string) =>
         }),
       )
     : undefined;
-  const delivery = args.only.includes("delivery")
-    ? await attempt("delivery", () => runDelivery({ recipients: args.recipients, limitedRecipients: args.limitedRecipients, postgresUrl: args.postgresUrl }))
-    : undefined;
+  const deliveryOn = (database: "pglite" | "postgres") =>
+    args.only.includes("delivery") && args.databases.includes(database)
+      ? attempt(`delivery (${database})`, () =>
+          runDelivery({ recipients: args.recipients, limitedRecipients: args.limitedRecipients, postgresUrl: args.postgresUrl, database }),
+        )
+      : Promise.resolve(undefined);
+  const delivery = await deliveryOn("pglite");
+  const deliveryPostgres = await deliveryOn("postgres");
   const processResult = args.only.includes("process") ? await attempt("process", () => runProcessStartup()) : undefined;
   return {
     startedAt,
@@ -73,6 +78,7 @@ export async function runBenchmarks(args: BenchArgs, progress: (line: string) =>
     conversation,
     ...(telegram ? { telegram } : {}),
     ...(delivery ? { delivery } : {}),
+    ...(deliveryPostgres ? { deliveryPostgres } : {}),
     ...(processResult ? { process: processResult } : {}),
     failures,
   };

@@ -14,6 +14,8 @@ export interface BenchResult {
   readonly conversation: readonly ThroughputResult[];
   readonly telegram?: TelegramPathResult;
   readonly delivery?: DeliveryResult;
+  /** The same delivery benchmark on PostgreSQL (the set-up for large audiences). */
+  readonly deliveryPostgres?: DeliveryResult;
   readonly process?: ProcessStartupResult;
   readonly failures: readonly { readonly bench: string; readonly error: string }[];
 }
@@ -45,18 +47,19 @@ export function renderTable(result: BenchResult): string {
       `| Telegram path, grammY over HTTP, ${t.database} (${num(t.core.updates)} updates) | ${num(t.core.updatesPerSecond)} updates/s; update → last reply p50 ${num(t.core.latency.p50Ms)} ms, p99 ${num(t.core.latency.p99Ms)} ms | plain grammY bot, one sendMessage per update: ${num(t.baseline.updatesPerSecond)} updates/s (p50 ${num(t.baseline.latency.p50Ms)} ms, p99 ${num(t.baseline.latency.p99Ms)} ms) | ${pct(t.coreToBaseline)} | — |`,
     );
   }
-  const d = result.delivery;
-  if (d?.status === "measured") {
-    const u = d.unlimited;
-    lines.push(
-      `| delivery (${d.database}), limits off: 1 publish → ${num(u.recipients)} chats | ${num(u.messagesPerSecond)} messages/s (publish ${num(u.publishMs)} ms, sending ${num(u.sendMs / 1000)} s); peak RSS ${num(u.peakRssMb)} MB; ${num(u.tooManyRequests)} × 429 | Telegram paid broadcast: 1,000/s | ${pct(u.messagesPerSecond / 1000)} ${ok(u.messagesPerSecond >= 1000)} | ≥ 1,000/s; RSS < 250 MB ${ok(u.peakRssMb < 250)} |`,
-    );
-    const l = d.limited;
-    lines.push(
-      `| delivery (${d.database}), default limits on, server enforcing Telegram's limits: 1 publish → ${num(l.recipients)} chats (fewer: at 30/s, 100,000 would take ~55 min) | ${num(l.achievedPerSecond)} messages/s (${pct(l.achievedPerSecond / 30)} of Telegram's 30/s); ${num(l.tooManyRequests)} × 429 | configured limit ${num(l.configuredPerSecond)}/s | ${pct(l.share)} ${ok(l.share >= 0.95 && l.share <= 1.0 && l.tooManyRequests === 0)} | 95–100 %, zero 429 |`,
-    );
-  } else if (d) {
-    lines.push(`| delivery | not measured yet (${d.reason}) | — | — | ≥ 1,000/s; 95–100 % of limit; RSS < 250 MB |`);
+  for (const d of [result.delivery, result.deliveryPostgres]) {
+    if (d?.status === "measured") {
+      const u = d.unlimited;
+      lines.push(
+        `| delivery (${d.database}), limits off: 1 publish → ${num(u.recipients)} chats | ${num(u.messagesPerSecond)} messages/s (publish ${num(u.publishMs)} ms, sending ${num(u.sendMs / 1000)} s); peak RSS ${num(u.peakRssMb)} MB (after publish ${num(u.memory.afterPublishMb)} MB; at the peak JS heap ${num(u.memory.atPeak.heapUsedMb)} MB, ArrayBuffers ${num(u.memory.atPeak.arrayBuffersMb)} MB); ${num(u.tooManyRequests)} × 429 | Telegram paid broadcast: 1,000/s | ${pct(u.messagesPerSecond / 1000)} ${ok(u.messagesPerSecond >= 1000)} | ≥ 1,000/s; RSS < 250 MB ${ok(u.peakRssMb < 250)} |`,
+      );
+      const l = d.limited;
+      lines.push(
+        `| delivery (${d.database}), default limits on, server enforcing Telegram's limits: 1 publish → ${num(l.recipients)} chats (fewer: at 30/s, 100,000 would take ~55 min) | ${num(l.achievedPerSecond)} messages/s (${pct(l.achievedPerSecond / 30)} of Telegram's 30/s); ${num(l.tooManyRequests)} × 429 | configured limit ${num(l.configuredPerSecond)}/s | ${pct(l.share)} ${ok(l.share >= 0.95 && l.share <= 1.0 && l.tooManyRequests === 0)} | 95–100 %, zero 429 |`,
+      );
+    } else if (d) {
+      lines.push(`| delivery | not measured yet (${d.reason}) | — | — | ≥ 1,000/s; 95–100 % of limit; RSS < 250 MB |`);
+    }
   }
   const p = result.process;
   if (p) {

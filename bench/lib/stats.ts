@@ -43,18 +43,38 @@ export function ratio(part: number, whole: number): number {
 }
 
 /** Samples process RSS every `intervalMs` and keeps the peak; stop() returns it in MB. */
-export function sampleRss(intervalMs = 50): { stop(): number } {
+export function sampleRss(intervalMs = 50): { stop(): number; peakBreakdown(): MemoryAtPeak } {
   let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, intervalMs);
+  let atPeak = process.memoryUsage();
+  const sample = () => {
+    const rss = process.memoryUsage.rss();
+    if (rss > peak) {
+      peak = rss;
+      // The full breakdown is costlier; taken only when the peak moves.
+      atPeak = process.memoryUsage();
+    }
+  };
+  const timer = setInterval(sample, intervalMs);
+  const mb = (bytes: number) => round(bytes / 1024 / 1024, 1);
   return {
     stop() {
       clearInterval(timer);
-      peak = Math.max(peak, process.memoryUsage.rss());
-      return round(peak / 1024 / 1024, 1);
+      sample();
+      return mb(peak);
     },
+    peakBreakdown: () => ({ rssMb: mb(peak), heapUsedMb: mb(atPeak.heapUsed), arrayBuffersMb: mb(atPeak.arrayBuffers), externalMb: mb(atPeak.external) }),
   };
 }
+
+/** process.memoryUsage() at the RSS peak: JS heap, ArrayBuffers (PGlite's WASM memory is one). */
+export interface MemoryAtPeak {
+  readonly rssMb: number;
+  readonly heapUsedMb: number;
+  readonly arrayBuffersMb: number;
+  readonly externalMb: number;
+}
+
+/** The current RSS in MB. */
+export const rssMb = (): number => round(process.memoryUsage.rss() / 1024 / 1024, 1);
 
 export { round };

@@ -29,6 +29,7 @@ describe("npm run bench at tiny size", () => {
     result = await runBenchmarks(args);
     expect(result.failures).toEqual([]);
     expect(result.conversation.map((c) => c.database)).toEqual(args.databases);
+    expect(result.deliveryPostgres !== undefined).toBe(args.databases.includes("postgres"));
   }, 600_000);
 
   it("yields well-formed numbers", () => {
