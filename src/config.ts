@@ -38,7 +38,8 @@ const schema = z.object({
   }),
   MATRIX_PASSWORD: optionalText,
   MATRIX_SEND_RATE: z.coerce.number().positive().max(1_000).default(10),
-  DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  // Unset: the dispatcher derives it from the fastest messenger's rate (8 at 28/s, 38 with paid broadcast).
+  DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   IDEAS_PER_DAY: z.coerce.number().int().min(1).max(1_000).default(3),
 });
 
@@ -60,7 +61,7 @@ export interface Config {
   /** Key of the one-way tokens that stop double voting in anonymous surveys. */
   readonly surveyTokenSecret: string | undefined;
   readonly consoleChannel: "auto" | "on" | "off";
-  readonly delivery: { readonly matrixPerSecond: number; readonly concurrency: number };
+  readonly delivery: { readonly matrixPerSecond: number; readonly concurrency: number | undefined };
   readonly ideasPerDay: number;
   readonly telegram:
     | {
