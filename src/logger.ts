@@ -22,9 +22,11 @@ const REDACT = [
   "headers.authorization",
 ];
 
-export function createLogger(options: LoggerOptions): Logger {
+export function createLogger(options: LoggerOptions, stream?: pino.DestinationStream): Logger {
   let destination: pino.DestinationStream;
-  if (options.file) {
+  if (stream) {
+    destination = stream;
+  } else if (options.file) {
     mkdirSync(dirname(options.file), { recursive: true });
     // Synchronous: an asynchronous file stream is not ready yet when a failed start exits at once.
     destination = pino.destination({ dest: options.file, sync: true, mkdir: true });

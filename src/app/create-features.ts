@@ -3,6 +3,7 @@ import type { Feature } from "../core/conversation/feature.js";
 import { createBroadcastsFeature } from "../core/features/broadcasts.js";
 import { createIdeasFeatures, DEFAULT_IDEAS_CONFIG, type IdeasConfig } from "../core/features/ideas/index.js";
 import { createInitiativesFeature } from "../core/features/initiatives.js";
+import { createNewsModerationFeature, createNewsQueueSource, type NewsModerationDeps } from "../core/features/news-moderation.js";
 import { createSubscriptionsFeature } from "../core/features/subscriptions.js";
 import { createSurveysFeature } from "../core/features/surveys/survey-feature.js";
 import { createSurveyScheduler } from "../core/features/surveys/survey-scheduler.js";
@@ -58,6 +59,17 @@ export function assembleFeatures(deps: FeatureAssemblyDeps): AssembledFeatures {
   const publisher = createOutboxPublisher({ access, clock });
   const surveyStore = createSurveyStore(access, deps.surveyTokenSecret ? { tokenSecret: deps.surveyTokenSecret } : {});
   const initiatives = createInitiativeStore(access);
+  const ideaStores = createIdeaStores(access);
+  // News moderation shares the ideas' moderation chat, staff lookup and audit log.
+  const newsModeration: NewsModerationDeps = {
+    initiatives,
+    areas: stores.areas,
+    moderation: ideaStores.moderation,
+    audit: ideaStores.audit,
+    publisher,
+    translator,
+    clock,
+  };
 
   const features: Feature[] = [
     createSurveysFeature({
@@ -70,22 +82,21 @@ export function assembleFeatures(deps: FeatureAssemblyDeps): AssembledFeatures {
       organiser: deps.organiser,
     }),
     ...createIdeasFeatures({
-      ...createIdeaStores(access),
+      ...ideaStores,
       areas: stores.areas,
       residents: stores.residents,
       publisher,
       translator,
       clock,
       config: { ...DEFAULT_IDEAS_CONFIG, ...deps.ideas },
+      queueSources: [createNewsQueueSource(newsModeration)],
     }),
     createInitiativesFeature({
-      initiatives,
-      areas: stores.areas,
+      ...newsModeration,
       preferences: createFeedPreferenceStore(access),
-      publisher,
-      translator,
-      clock,
+      reports: ideaStores.ideas,
     }),
+    createNewsModerationFeature(newsModeration),
     createSubscriptionsFeature({
       subscriptions: createSubscriptionStore(access),
       areas: stores.areas,

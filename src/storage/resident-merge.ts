@@ -56,6 +56,7 @@ export async function mergeResidents(db: Db, fromId: number, intoId: number, opt
 async function mergeIdeaParticipation(db: Db, fromId: number, intoId: number): Promise<void> {
   await db.idea.updateMany({ where: { authorId: fromId }, data: { authorId: intoId } });
   await db.report.updateMany({ where: { reporterId: fromId }, data: { reporterId: intoId } });
+  await db.newsItem.updateMany({ where: { authorResidentId: fromId }, data: { authorResidentId: intoId } });
   const [supports, follows] = await Promise.all([
     db.support.findMany({ where: { residentId: fromId }, select: { ideaId: true, createdAt: true } }),
     db.follow.findMany({ where: { residentId: fromId }, select: { ideaId: true, createdAt: true } }),

@@ -10,21 +10,27 @@ import type { Publisher } from "../ports/publisher.js";
 import type { AreaStore } from "../ports/stores.js";
 import type { Translator } from "../ports/translator.js";
 import { choiceRows } from "../render/choice-rows.js";
+import type { IdeaStore } from "./ideas/idea-ports.js";
+import { fileReport } from "./ideas/participation.js";
 import { parseEventDate, renderNews } from "./news-format.js";
+import { announcePendingNews, publishNews, type NewsModerationDeps } from "./news-moderation.js";
 import { areaChoices, pickArea } from "./preference-choices.js";
 
-export interface InitiativesDeps {
+export interface InitiativesDeps extends NewsModerationDeps {
   readonly initiatives: InitiativeStore;
   readonly areas: AreaStore;
   readonly preferences: FeedPreferenceStore;
   readonly publisher: Publisher;
   readonly translator: Translator;
   readonly clock: Clock;
+  /** Where reports of news items are stored (the ideas' report table, target type "news"). */
+  readonly reports: Pick<IdeaStore, "report">;
 }
 
 const FEATURE = "initiatives";
 const MAX_NEWS_LENGTH = 2000;
 const SKIP = "-";
+const REPORT_LABEL_CHARS = 24;
 
 /** Initiative ids this person manages (role initiative_manager, scope "initiative:<id>"). */
 export function managedInitiativeIds(grants: readonly RoleGrant[]): number[] {
@@ -36,20 +42,11 @@ export function managedInitiativeIds(grants: readonly RoleGrant[]): number[] {
 
 /**
  * Initiatives and their news: residents browse by area, follow, read the news of what they follow
- * and choose immediate or daily delivery; managers post news (`/news`), moderated unless the
- * initiative is trusted; moderators approve with `/news_approve ID`.
+ * and choose immediate or daily delivery, and report an inappropriate item; managers post news
+ * (`/news`), moderated unless the initiative is trusted (see news-moderation.ts).
  */
 export function createInitiativesFeature(deps: InitiativesDeps): Feature {
   const back = (turn: Turn) => ({ label: turn.t("menu:back"), action: "menu:open" });
-
-  async function publishNews(item: NewsItem, initiative: Initiative): Promise<void> {
-    await deps.publisher.publish({
-      audience: { kind: "feed", feed: "news", areaId: initiative.areaId, initiativeId: initiative.id },
-      origin: `news:${item.id}:published`,
-      title: `${initiative.name}: ${item.text.slice(0, 60)}`,
-      content: (locale) => ({ html: renderNews(deps.translator, locale, item, initiative.name) }),
-    });
-  }
 
   async function listForArea(turn: Turn, areaId: number | null): Promise<void> {
     const areas = await deps.areas.list();
@@ -89,6 +86,7 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
       html: lines.join("\n"),
       ...(logo ? { image: { png: logo, alt: turn.t("initiatives:logo-alt", { name: initiative.name }) } } : {}),
       choices: [
+        ...reportChoices(turn, news),
         [
           following
             ? { label: turn.t("initiatives:unfollow"), action: `${FEATURE}:unfollow:${id}` }
@@ -110,9 +108,53 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
     const body = news.map((item) => renderNews(deps.translator, turn.locale, item, item.initiativeName));
     turn.reply({
       html: [turn.t("initiatives:my-news-title", { names: followed.map((i) => i.name).join(", ") }), ...body].join("\n\n"),
-      choices,
+      choices: [...reportChoices(turn, news), ...choices],
     });
     if (news.length === 0) turn.say("initiatives:no-news-yet");
+  }
+
+  /** One "Report: <start of the text>" choice per shown item. */
+  function reportChoices(turn: Turn, news: readonly NewsItem[]) {
+    return news.map((item) => {
+      const short = item.text.length > REPORT_LABEL_CHARS ? `${item.text.slice(0, REPORT_LABEL_CHARS - 1)}…` : item.text;
+      return [{ label: turn.t("initiatives:report-news", { text: short }), action: `${FEATURE}:report:${item.id}` }];
+    });
+  }
+
+  /** A published item the resident may report; blocked residents and unknown items are answered here. */
+  async function reportable(turn: Turn, id: number | undefined): Promise<{ item: NewsItem; initiative: Initiative } | undefined> {
+    if (turn.resident.blockedAt) {
+      turn.leave();
+      turn.say("ideas:blocked");
+      return undefined;
+    }
+    const item = id === undefined || !Number.isInteger(id) ? undefined : await deps.initiatives.getNews(id);
+    const initiative = item?.status === "published" ? await deps.initiatives.get(item.initiativeId) : undefined;
+    if (!item || !initiative) {
+      turn.leave();
+      turn.say("common:stale-action");
+      return undefined;
+    }
+    return { item, initiative };
+  }
+
+  async function askReportReason(turn: Turn, id: number): Promise<void> {
+    const found = await reportable(turn, id);
+    if (!found) return;
+    turn.enter(FEATURE, "report", { newsId: found.item.id });
+    turn.say("initiatives:ask-report-reason", { id: found.item.id }, [
+      [{ label: turn.t("ideas:report-without-reason"), action: `${FEATURE}:repx:${found.item.id}` }],
+      [{ label: turn.t("ideas:cancel"), action: `${FEATURE}:open` }],
+    ]);
+  }
+
+  async function report(turn: Turn, id: number | undefined, reason: string | null): Promise<void> {
+    const found = await reportable(turn, id);
+    if (!found) return;
+    turn.leave();
+    const { item, initiative } = found;
+    const title = `${initiative.name}: ${item.text.slice(0, 60)}`;
+    await fileReport({ ...deps, ideas: deps.reports }, turn, "news", item.id, initiative.areaId, title, reason?.slice(0, 500) ?? null);
   }
 
   async function showMode(turn: Turn): Promise<void> {
@@ -150,6 +192,10 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
 
   async function handlePostText(turn: Turn, text: string): Promise<void> {
     const data = turn.state.data;
+    if (turn.state.step === "report") {
+      const newsId = typeof data["newsId"] === "number" ? data["newsId"] : undefined;
+      return report(turn, newsId, text.trim() || null);
+    }
     const initiativeId = typeof data["initiativeId"] === "number" ? data["initiativeId"] : undefined;
     const initiative = initiativeId === undefined ? undefined : await deps.initiatives.get(initiativeId);
     // The role may have been withdrawn while the manager was typing.
@@ -183,6 +229,7 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
     const item = await deps.initiatives.addNews({
       initiativeId: initiative.id,
       authorId: turn.event.senderId,
+      authorResidentId: turn.resident.id,
       text: String(data["text"] ?? ""),
       eventDate,
       place: value === SKIP || value === "" ? null : value.slice(0, 200),
@@ -191,9 +238,10 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
     });
     turn.leave();
     if (item.status === "published") {
-      await publishNews(item, initiative);
+      await publishNews(deps, item, initiative);
       turn.say("initiatives:posted-published");
     } else {
+      await announcePendingNews(deps, item, initiative);
       turn.say("initiatives:posted-pending", { id: item.id });
     }
   }
@@ -241,27 +289,6 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
         descriptionKey: "initiatives:command-news",
         run: (turn) => startPosting(turn),
       },
-      {
-        name: "news_approve",
-        scope: "any",
-        audience: "moderator",
-        descriptionKey: "initiatives:command-approve",
-        async run(turn, args) {
-          if (!grantsAllow(await turn.roles(), "moderator")) {
-            turn.say("initiatives:moderators-only");
-            return;
-          }
-          const id = Number(args.trim());
-          const item = Number.isInteger(id) && id > 0 ? await deps.initiatives.approveNews(id, deps.clock.now()) : undefined;
-          const initiative = item ? await deps.initiatives.get(item.initiativeId) : undefined;
-          if (!item || !initiative) {
-            turn.say("initiatives:approve-unknown", { id: args.trim() });
-            return;
-          }
-          await publishNews(item, initiative);
-          turn.say("initiatives:approved", { id: item.id, name: initiative.name });
-        },
-      },
     ],
     async handleAction(turn, verb, args) {
       const id = Number(args[0]);
@@ -295,6 +322,10 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
           if (args[0] !== "immediate" && args[0] !== "digest") return turn.say("common:stale-action");
           await deps.preferences.setMode(turn.resident.id, "news", args[0]);
           return showMode(turn);
+        case "report":
+          return askReportReason(turn, id);
+        case "repx":
+          return report(turn, id, null);
         case "post": {
           const initiative = await deps.initiatives.get(id);
           if (!initiative || !managedInitiativeIds(await turn.roles()).includes(id)) return turn.say("initiatives:not-a-manager");

@@ -24,17 +24,22 @@ export type NewsStatus = "pending" | "published" | "rejected";
  *
  * @example
  * const item: NewsItem = { id: 1, initiativeId: 3, text: "Osterfeuer am Samstag", eventDate: new Date("2027-03-27"),
- *   place: "Festplatz", status: "published", publishedAt: new Date(), authorId: "telegram:42" };
+ *   place: "Festplatz", status: "published", publishedAt: new Date(), authorId: "telegram:42",
+ *   authorResidentId: 7, rejectReason: null };
  */
 export interface NewsItem {
   readonly id: number;
   readonly initiativeId: number;
   readonly authorId: string;
+  /** The resident who posted it; null for items from before this was recorded. */
+  readonly authorResidentId: number | null;
   readonly text: string;
   readonly eventDate: Date | null;
   readonly place: string | null;
   readonly status: NewsStatus;
   readonly publishedAt: Date | null;
+  /** The moderators' reason when rejected. */
+  readonly rejectReason: string | null;
 }
 
 export interface NewInitiative {
@@ -50,6 +55,7 @@ export interface NewInitiative {
 export interface NewNews {
   readonly initiativeId: number;
   readonly authorId: string;
+  readonly authorResidentId: number;
   readonly text: string;
   readonly eventDate: Date | null;
   readonly place: string | null;
@@ -87,8 +93,13 @@ export interface InitiativeStore {
   isFollowing(residentId: number, initiativeId: number): Promise<boolean>;
   followedBy(residentId: number): Promise<Initiative[]>;
   addNews(input: NewNews): Promise<NewsItem>;
-  /** Publishes a pending item; undefined when there is no pending item with that id. */
+  /** Publishes a pending item; undefined when there is no pending item with that id (any more). */
   approveNews(id: number, now: Date): Promise<NewsItem | undefined>;
+  /** Rejects a pending item; undefined when it is not pending (any more), so only one moderator wins. */
+  rejectNews(id: number, reason: string): Promise<NewsItem | undefined>;
+  getNews(id: number): Promise<NewsItem | undefined>;
+  /** Pending items, oldest first. */
+  pendingNews(limit: number): Promise<NewsItem[]>;
   /** Published news of the initiatives the resident follows, newest first. */
   latestNewsFor(residentId: number, limit: number): Promise<(NewsItem & { readonly initiativeName: string })[]>;
   latestNewsOf(initiativeId: number, limit: number): Promise<NewsItem[]>;

@@ -19,11 +19,13 @@ const toNews = (r: NewsRow): NewsItem => ({
   id: r.id,
   initiativeId: r.initiativeId,
   authorId: r.authorId,
+  authorResidentId: r.authorResidentId,
   text: r.text,
   eventDate: r.eventDate,
   place: r.place,
   status: STATUSES.find((s) => s === r.status) ?? "pending",
   publishedAt: r.publishedAt,
+  rejectReason: r.rejectReason,
 });
 
 export function createInitiativeStore(db: PrismaAccess): InitiativeStore & InitiativeLookup {
@@ -105,6 +107,7 @@ export function createInitiativeStore(db: PrismaAccess): InitiativeStore & Initi
           data: {
             initiativeId: input.initiativeId,
             authorId: input.authorId,
+            authorResidentId: input.authorResidentId,
             text: input.text,
             eventDate: input.eventDate,
             place: input.place,
@@ -121,6 +124,22 @@ export function createInitiativeStore(db: PrismaAccess): InitiativeStore & Initi
         .newsItem.updateMany({ where: { id, status: "pending" }, data: { status: "published", publishedAt: now } });
       if (count === 0) return undefined;
       return toNews(await db.client().newsItem.findUniqueOrThrow({ where: { id } }));
+    },
+    async rejectNews(id, reason) {
+      // Conditional on "pending": of two moderators deciding at once, exactly one changes the row.
+      const { count } = await db
+        .client()
+        .newsItem.updateMany({ where: { id, status: "pending" }, data: { status: "rejected", rejectReason: reason } });
+      if (count === 0) return undefined;
+      return toNews(await db.client().newsItem.findUniqueOrThrow({ where: { id } }));
+    },
+    async getNews(id) {
+      const row = await db.client().newsItem.findUnique({ where: { id } });
+      return row ? toNews(row) : undefined;
+    },
+    async pendingNews(limit) {
+      const rows = await db.client().newsItem.findMany({ where: { status: "pending" }, orderBy: { id: "asc" }, take: limit });
+      return rows.map(toNews);
     },
     async latestNewsFor(residentId, limit) {
       const rows = await db.client().newsItem.findMany({

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createModerationFeature, DEFAULT_IDEAS_CONFIG } from "../../../src/core/features/ideas/index.js";
 import { createInitiativesFeature } from "../../../src/core/features/initiatives.js";
+import { createNewsModerationFeature, createNewsQueueSource, type NewsModerationDeps } from "../../../src/core/features/news-moderation.js";
+import { createIdeaStores } from "../../../src/storage/create-idea-stores.js";
+import { createResidentStore } from "../../../src/storage/stores/resident-store.js";
 import type { Translator } from "../../../src/core/ports/translator.js";
 import { createDigestJob } from "../../../src/storage/outbox/digest-job.js";
 import { createOutboxPublisher } from "../../../src/storage/outbox/publisher.js";
@@ -28,15 +32,29 @@ let chor: number;
 
 beforeAll(async () => {
   translator = await createTranslator();
+  const ideaStores = createIdeaStores(lazy);
+  const news: NewsModerationDeps = {
+    initiatives: createInitiativeStore(lazy),
+    areas: createAreaStore(lazy),
+    moderation: ideaStores.moderation,
+    audit: ideaStores.audit,
+    publisher: createOutboxPublisher({ access: lazy, clock }),
+    translator,
+    clock,
+  };
   h = await createCoreHarness({
     extraFeatures: [
-      createInitiativesFeature({
-        initiatives: createInitiativeStore(lazy),
-        areas: createAreaStore(lazy),
-        preferences: createFeedPreferenceStore(lazy),
-        publisher: createOutboxPublisher({ access: lazy, clock }),
+      createInitiativesFeature({ ...news, preferences: createFeedPreferenceStore(lazy), reports: ideaStores.ideas }),
+      createNewsModerationFeature(news),
+      createModerationFeature({
+        ...ideaStores,
+        areas: news.areas,
+        residents: createResidentStore(lazy),
+        publisher: news.publisher,
         translator,
         clock,
+        config: DEFAULT_IDEAS_CONFIG,
+        queueSources: [createNewsQueueSource(news)],
       }),
     ],
   });
@@ -59,6 +77,8 @@ beforeAll(async () => {
 afterAll(async () => h.dispose());
 
 const texts = (replies: { text: string }[]) => replies.map((r) => r.text);
+const residentOf = async (p: Person) =>
+  (await h.db.prisma.identity.findUniqueOrThrow({ where: { id: `${p.channel}:${p.userId}` } })).residentId;
 
 describe("initiatives for residents", () => {
   it("lists the initiatives of the home village and of the whole municipality", async () => {
@@ -104,15 +124,44 @@ describe("news by managers", () => {
     const item = await h.db.prisma.newsItem.findFirstOrThrow({ where: { initiativeId: ffw } });
     expect(done[0]!.text).toBe(`Danke! Ihre Neuigkeit (Nr. ${item.id}) wird vor der Veröffentlichung geprüft.`);
     expect(item.status).toBe("pending");
-    expect(await h.db.prisma.broadcast.count()).toBe(0);
+    expect(item.authorResidentId).toBe(await residentOf(manager));
+    // No moderation chat set: the card goes to the private chats of the responsible moderators.
+    const card = await h.db.prisma.broadcast.findFirstOrThrow({
+      where: { origin: `news:${item.id}:pending` },
+      include: { deliveries: true, contents: true },
+    });
+    expect(card.deliveries.map((d) => d.chatId)).toEqual(["6004"]);
+    const cardDe = card.contents.find((c) => c.locale === "de")!;
+    expect(cardDe.html).toContain(`Neue Neuigkeit Nr. ${item.id}`);
+    expect(cardDe.html).toContain("Osterfeuer &lt;am&gt; Samstag");
+    expect(JSON.stringify(cardDe.choices)).toContain(`newsmod:ok:${item.id}`);
+    expect(await h.db.prisma.broadcast.count({ where: { origin: { endsWith: ":published" } } })).toBe(0);
+
+    const [queued] = (await h.send(moderator, "/queue")).slice(-1);
+    expect(queued!.text).toContain("Osterfeuer <am> Samstag");
+    expect(queued!.choices.map((c) => c.action)).toEqual([`newsmod:ok:${item.id}`, `newsmod:no:${item.id}`]);
 
     expect(texts(await h.send(anna, `/news_approve ${item.id}`))[0]).toBe("Das dürfen nur Moderatorinnen und Moderatoren.");
-    expect(texts(await h.send(moderator, `/news_approve ${item.id}`))).toEqual([
+    expect(texts(await h.press(moderator, `newsmod:ok:${item.id}`))).toEqual([
       `Neuigkeit Nr. ${item.id} von Feuerwehr Hammah ist freigegeben und wird verteilt.`,
     ]);
-    expect(texts(await h.send(moderator, `/news_approve ${item.id}`))[0]).toContain("gibt es nicht");
+    expect(texts(await h.send(moderator, `/news_approve ${item.id}`))[0]).toBe(
+      `Neuigkeit Nr. ${item.id} wurde bereits bearbeitet: Sie ist freigegeben.`,
+    );
+    expect(texts(await h.send(moderator, "/news_approve 99999"))[0]).toBe("Eine Neuigkeit Nr. 99999 gibt es nicht.");
+    const audit = await h.db.prisma.auditLog.findMany({ where: { targetType: "news", targetId: String(item.id) } });
+    expect(audit.map((a) => [a.action, a.actorIdentity])).toEqual([["news.approve", "telegram:6004"]]);
+    const told = await h.db.prisma.broadcast.findFirstOrThrow({
+      where: { origin: `news:${item.id}:author-published` },
+      include: { deliveries: true, contents: true },
+    });
+    expect(told.deliveries.map((d) => d.chatId)).toEqual(["6003"]);
+    expect(told.contents.find((c) => c.locale === "de")!.html).toContain("ist freigegeben und wird verteilt");
 
-    const broadcast = await h.db.prisma.broadcast.findFirstOrThrow({ include: { deliveries: true, contents: true } });
+    const broadcast = await h.db.prisma.broadcast.findFirstOrThrow({
+      where: { origin: `news:${item.id}:published` },
+      include: { deliveries: true, contents: true },
+    });
     // Anna follows at once; Bert chose the digest, so he is not in the immediate publish.
     expect(broadcast.deliveries.map((d) => d.chatId)).toEqual(["6001"]);
     const german = broadcast.contents.find((c) => c.locale === "de")!.html;
@@ -213,5 +262,123 @@ describe("initiatives created by admins", () => {
     expect(residentHelp!.text).not.toContain("/news –");
     const [adminHelp] = await h.send(admin, "/help");
     expect(adminHelp!.text).toContain("/initiative_add –");
+  });
+});
+
+describe("news moderation", () => {
+  const burwegMod: Person = { channel: "telegram", userId: "6008" };
+  const hammahMod: Person = { channel: "telegram", userId: "6009" };
+
+  beforeAll(async () => {
+    await h.db.prisma.roleAssignment.createMany({
+      data: [
+        { identity: "telegram:6008", role: "moderator", scope: "area:burweg", grantedBy: "test" },
+        { identity: "telegram:6009", role: "moderator", scope: "area:hammah", grantedBy: "test" },
+      ],
+    });
+    await h.onboard(burwegMod);
+    await h.onboard(hammahMod);
+  });
+
+  async function post(text: string): Promise<number> {
+    await h.press(manager, `initiatives:post:${ffw}`);
+    await h.send(manager, text);
+    await h.send(manager, "-");
+    await h.send(manager, "-");
+    return (await h.db.prisma.newsItem.findFirstOrThrow({ where: { text }, orderBy: { id: "desc" } })).id;
+  }
+
+  it("keeps moderators to the initiative's area: another village's moderator neither sees nor decides", async () => {
+    const id = await post("Kuchenbasar im Gerätehaus");
+    const card = await h.db.prisma.broadcast.findFirstOrThrow({ where: { origin: `news:${id}:pending` }, include: { deliveries: true } });
+    expect(card.deliveries.map((d) => d.chatId).sort()).toEqual(["6004", "6005", "6006", "6009"]);
+    expect(texts(await h.send(burwegMod, "/queue"))).toEqual(["Die Warteschlange ist leer – nichts zu moderieren."]);
+    expect(texts(await h.send(burwegMod, `/news_approve ${id}`))).toEqual(["Das dürfen nur Moderatorinnen und Moderatoren."]);
+    expect(texts(await h.send(burwegMod, `/reject_news ${id} Nein`))).toEqual(["Das dürfen nur Moderatorinnen und Moderatoren."]);
+    expect((await h.db.prisma.newsItem.findUniqueOrThrow({ where: { id } })).status).toBe("pending");
+    const queue = await h.send(hammahMod, "/queue");
+    expect(queue[0]!.text).toContain("1 Neuigkeiten warten auf Moderation");
+    expect(texts(await h.press(hammahMod, `newsmod:ok:${id}`))[0]).toContain("ist freigegeben und wird verteilt");
+  });
+
+  it("rejects with a reason, tells the author in their language and records it", async () => {
+    await h.db.prisma.resident.update({ where: { id: await residentOf(manager) }, data: { locale: "en" } });
+    const id = await post("Kauft bei Firma X!");
+    expect(texts(await h.send(hammahMod, `/reject_news ${id}`))[0]).toContain("Verwendung: /reject_news NUMMER BEGRÜNDUNG");
+    expect(texts(await h.press(hammahMod, `newsmod:no:${id}`))).toEqual([
+      `Bitte lehnen Sie mit Begründung ab; sie wird der Person mitgeteilt, die die Neuigkeit eingestellt hat: /reject_news ${id} BEGRÜNDUNG`,
+    ]);
+    expect(texts(await h.send(hammahMod, `/reject_news ${id} Reine Werbung`))).toEqual([
+      `Neuigkeit Nr. ${id} von Feuerwehr Hammah ist abgelehnt. Die Begründung wird mitgeteilt: Reine Werbung`,
+    ]);
+    const row = await h.db.prisma.newsItem.findUniqueOrThrow({ where: { id } });
+    expect(row).toMatchObject({ status: "rejected", rejectReason: "Reine Werbung", publishedAt: null });
+    const told = await h.db.prisma.broadcast.findFirstOrThrow({
+      where: { origin: `news:${id}:author-rejected` },
+      include: { deliveries: true, contents: true },
+    });
+    expect(told.deliveries.map((d) => [d.chatId, d.locale])).toEqual([["6003", "en"]]);
+    expect(told.contents.find((c) => c.locale === "en")!.html).toContain("was not published. Reason: Reine Werbung");
+    expect(await h.db.prisma.broadcast.count({ where: { origin: `news:${id}:published` } })).toBe(0);
+    const audit = await h.db.prisma.auditLog.findFirstOrThrow({ where: { targetType: "news", targetId: String(id) } });
+    expect(audit).toMatchObject({ action: "news.reject", actorIdentity: "telegram:6009", reason: "Reine Werbung" });
+    expect(texts(await h.press(hammahMod, `newsmod:no:${id}`))).toEqual([`Neuigkeit Nr. ${id} wurde bereits bearbeitet: Sie ist abgelehnt.`]);
+    await h.db.prisma.resident.update({ where: { id: await residentOf(manager) }, data: { locale: "de" } });
+  });
+
+  it("lets exactly one of two moderators acting at once win", async () => {
+    for (let round = 0; round < 4; round++) {
+      const id = await post(`Gleichzeitig ${round}`);
+      const approve = () => h.press(moderator, `newsmod:ok:${id}`);
+      const reject = () => h.send(hammahMod, `/reject_news ${id} Doppelt`);
+      const [a, b] = round % 2 === 0 ? await Promise.all([approve(), reject()]) : (await Promise.all([reject(), approve()])).reverse();
+      const answers = [a![0]!.text, b![0]!.text];
+      const lost = answers.filter((t) => t.includes("wurde bereits bearbeitet"));
+      expect(lost).toHaveLength(1);
+      const row = await h.db.prisma.newsItem.findUniqueOrThrow({ where: { id } });
+      expect(row.status).toBe(answers[0]!.includes("bereits bearbeitet") ? "rejected" : "published");
+      expect(await h.db.prisma.auditLog.count({ where: { targetType: "news", targetId: String(id) } })).toBe(1);
+      expect(await h.db.prisma.broadcast.count({ where: { origin: `news:${id}:published` } })).toBe(row.status === "published" ? 1 : 0);
+    }
+  });
+
+  it("lists /reject_news in /help for moderators", async () => {
+    const [help] = await h.send(hammahMod, "/help");
+    expect(help!.text).toContain("/reject_news –");
+    expect(help!.text).toContain("/news_approve –");
+  });
+});
+
+describe("reporting news", () => {
+  it("offers Report on shown news and files the report with a reason for the area's moderators", async () => {
+    const [profile] = await h.press(anna, `initiatives:show:${ffw}`);
+    const report = profile!.choices.find((c) => c.label.startsWith("Melden: "));
+    expect(report!.action).toMatch(/^initiatives:report:\d+$/);
+    const id = Number(report!.action.split(":")[2]);
+    const asked = await h.press(anna, report!.action);
+    expect(asked[0]!.text).toBe(`Warum ist Neuigkeit Nr. ${id} unangemessen? Bitte schreiben Sie eine kurze Begründung.`);
+    expect(texts(await h.send(anna, "Falsches Datum"))).toEqual(["Vielen Dank. Die Moderation sieht es sich an."]);
+    const row = await h.db.prisma.report.findFirstOrThrow({ where: { targetType: "news", targetId: id } });
+    expect(row).toMatchObject({ reporterId: await residentOf(anna), reason: "Falsches Datum" });
+    const toMods = await h.db.prisma.broadcast.findFirstOrThrow({
+      where: { origin: `report:${row.id}` },
+      include: { deliveries: true, contents: true },
+    });
+    expect(toMods.deliveries.map((d) => d.chatId).sort()).toEqual(["6004", "6005", "6006", "6009"]);
+    expect(toMods.contents.find((c) => c.locale === "de")!.html).toContain("Neuigkeit #" + id);
+  });
+
+  it("reports without a reason from the followed news, and refuses pending news and blocked residents", async () => {
+    const [news] = await h.press(anna, "initiatives:news");
+    const report = news!.choices.find((c) => c.action.startsWith("initiatives:report:"))!;
+    const id = Number(report.action.split(":")[2]);
+    expect(texts(await h.press(anna, `initiatives:repx:${id}`))).toEqual(["Vielen Dank. Die Moderation sieht es sich an."]);
+    expect(await h.db.prisma.report.count({ where: { targetType: "news", targetId: id, reason: null } })).toBe(1);
+    const pending = await h.db.prisma.newsItem.create({ data: { initiativeId: ffw, authorId: "telegram:6003", text: "Offen", status: "pending" } });
+    expect(texts(await h.press(anna, `initiatives:report:${pending.id}`))).toEqual([translator.t("de", "common:stale-action")]);
+    await h.db.prisma.resident.update({ where: { id: await residentOf(bert) }, data: { blockedAt: new Date() } });
+    expect(texts(await h.press(bert, `initiatives:repx:${id}`))).toEqual([translator.t("de", "ideas:blocked")]);
+    // Bert's refused report left nothing behind: still only Anna's report without a reason.
+    expect(await h.db.prisma.report.count({ where: { targetType: "news", targetId: id, reason: null } })).toBe(1);
   });
 });

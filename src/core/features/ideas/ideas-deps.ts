@@ -1,3 +1,5 @@
+import type { Turn } from "../../conversation/turn.js";
+import type { OutboundMessage } from "../../model/outbound-message.js";
 import type { Clock } from "../../ports/clock.js";
 import type { Publisher } from "../../ports/publisher.js";
 import type { AreaStore, ResidentStore } from "../../ports/stores.js";
@@ -46,4 +48,16 @@ export interface IdeasDeps extends IdeasStores {
   readonly translator: Translator;
   readonly clock: Clock;
   readonly config: IdeasConfig;
+  /** Other things waiting for moderation (pending news) that /queue lists after the ideas. */
+  readonly queueSources?: readonly ModerationQueueSource[];
+}
+
+/**
+ * Cards of other pending items for /queue, already limited to what this moderator may decide.
+ *
+ * @example
+ * const news: ModerationQueueSource = { pendingCards: async (turn) => [{ html: "…", choices: [] }] };
+ */
+export interface ModerationQueueSource {
+  pendingCards(turn: Turn): Promise<OutboundMessage[]>;
 }

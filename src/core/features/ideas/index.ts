@@ -6,7 +6,9 @@ import { createModerationFeature } from "./moderation-feature.js";
 import { createResultsFeature } from "./results-feature.js";
 
 export { DEFAULT_IDEAS_CONFIG, type IdeasConfig, type IdeasDeps, type IdeasStores } from "./ideas-deps.js";
-export { fileReport } from "./participation.js";
+export { fileReport, type ReportDeps } from "./participation.js";
+export { toModerators, type ModeratorReach } from "./moderators.js";
+export { createModerationFeature, type ModerationQueueSource } from "./moderation-feature.js";
 
 /** Ideas, moderation, the citizens' council and its results, ready for assembleCore's extraFeatures. */
 export function createIdeasFeatures(deps: IdeasDeps): Feature[] {

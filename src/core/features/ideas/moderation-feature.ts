@@ -2,6 +2,7 @@ import type { Feature } from "../../conversation/feature.js";
 import type { Turn } from "../../conversation/turn.js";
 import { actorOf, deny, idAndRest, mayAct, parseId } from "./access.js";
 import type { IdeasDeps } from "./ideas-deps.js";
+export type { ModerationQueueSource } from "./ideas-deps.js";
 import { PUBLIC_STATUSES, type IdeaStatus } from "./idea-model.js";
 import type { TransitionOutcome } from "./idea-ports.js";
 import { moderationCard } from "./moderators.js";
@@ -67,14 +68,22 @@ export function createModerationFeature(deps: IdeasDeps): Feature {
     const pending = await deps.ideas.listByStatus(["pending"], "oldest", 200);
     const mine = [];
     for (const idea of pending) if (await mayAct(turn, deps.areas, "moderator", idea.areaId)) mine.push(idea);
-    if (mine.length === 0) {
+    const others = [];
+    for (const source of deps.queueSources ?? []) others.push(...(await source.pendingCards(turn)));
+    if (mine.length === 0 && others.length === 0) {
       turn.say("ideas:queue-empty");
       return;
     }
-    turn.say("ideas:queue-heading", { count: mine.length, shown: Math.min(QUEUE_SHOWN, mine.length) });
-    const names = new Map((await deps.areas.list()).map((a) => [a.id, a.name]));
-    for (const idea of mine.slice(0, QUEUE_SHOWN)) {
-      turn.reply(moderationCard(deps, idea, idea.areaId === null ? null : (names.get(idea.areaId) ?? null), turn.locale));
+    if (mine.length > 0) {
+      turn.say("ideas:queue-heading", { count: mine.length, shown: Math.min(QUEUE_SHOWN, mine.length) });
+      const names = new Map((await deps.areas.list()).map((a) => [a.id, a.name]));
+      for (const idea of mine.slice(0, QUEUE_SHOWN)) {
+        turn.reply(moderationCard(deps, idea, idea.areaId === null ? null : (names.get(idea.areaId) ?? null), turn.locale));
+      }
+    }
+    if (others.length > 0) {
+      turn.say("ideas:queue-other-heading", { count: others.length, shown: Math.min(QUEUE_SHOWN, others.length) });
+      for (const card of others.slice(0, QUEUE_SHOWN)) turn.reply(card);
     }
   }
 

@@ -9,8 +9,11 @@ import type { Idea } from "./idea-model.js";
  * Sends something to the moderators of an area: to the moderation chat when an admin set one
  * (/modchat), otherwise to the private chats of every moderator (and admin) responsible for it.
  */
+/** What reaching the moderators needs; news moderation passes its own deps. */
+export type ModeratorReach = Pick<IdeasDeps, "moderation" | "areas" | "publisher">;
+
 export async function toModerators(
-  deps: IdeasDeps,
+  deps: ModeratorReach,
   areaId: number | null,
   origin: string,
   content: (locale: Locale) => OutboundMessage,

@@ -3,6 +3,12 @@ import { IDEAS_FLOW } from "./submit-flow.js";
 import type { IdeasDeps } from "./ideas-deps.js";
 import { isPublic } from "./idea-model.js";
 import { toModerators } from "./moderators.js";
+import type { IdeaStore } from "./idea-ports.js";
+
+/** What filing a report needs; the news feature passes its own deps. */
+export type ReportDeps = Pick<IdeasDeps, "moderation" | "areas" | "publisher" | "translator"> & {
+  readonly ideas: Pick<IdeaStore, "report">;
+};
 
 const REASON_MAX = 500;
 
@@ -77,7 +83,7 @@ export function createParticipation(deps: IdeasDeps) {
  * The reporter is told it arrived. Blocked residents must be refused by the caller.
  */
 export async function fileReport(
-  deps: IdeasDeps,
+  deps: ReportDeps,
   turn: Turn,
   targetType: "idea" | "news",
   targetId: number,

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "NewsItem" ADD COLUMN     "authorResidentId" INTEGER,
+ADD COLUMN     "rejectReason" TEXT;

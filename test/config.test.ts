@@ -1,0 +1,62 @@
+import { Writable } from "node:stream";
+import { createLogger } from "../src/logger.js";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, wantsConsole } from "../src/config.js";
+
+const TOKEN = "123456789:AAHsecretsecretsecretsecret-XYZ";
+
+describe("configuration from the environment", () => {
+  it("defaults to the embedded database and the terminal chat", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ databaseUrl: undefined, dataDir: "./data", telegram: undefined, matrix: undefined });
+    expect(wantsConsole(config)).toBe(true);
+  });
+
+  it("names every wrong variable on its own line and never echoes a value", () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        DATABASE_URL: "mysql://root:hunter2@db/x",
+        TELEGRAM_BOT_TOKEN: "not-a-token-hunter2",
+        LOG_LEVEL: "loud",
+        MATRIX_USER_ID: "anna",
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    for (const name of ["DATABASE_URL", "TELEGRAM_BOT_TOKEN", "LOG_LEVEL", "MATRIX_USER_ID"]) expect(message).toMatch(new RegExp(`^  - ${name}: `, "m"));
+    expect(message).not.toContain("hunter2");
+  });
+
+  it("asks for Matrix credentials together with the homeserver", () => {
+    expect(() => loadConfig({ MATRIX_HOMESERVER_URL: "https://matrix.example.org" })).toThrow(/MATRIX_ACCESS_TOKEN, or MATRIX_USER_ID and MATRIX_PASSWORD/);
+    const config = loadConfig({ MATRIX_HOMESERVER_URL: "https://matrix.example.org", MATRIX_ACCESS_TOKEN: "syt_secret" });
+    expect(config.matrix).toMatchObject({ homeserverUrl: "https://matrix.example.org", accessToken: "syt_secret" });
+    expect(wantsConsole(config)).toBe(false);
+  });
+
+  it("turns Telegram on with a token and reads its options", () => {
+    const config = loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_PAID_BROADCAST: "on", DISPATCH_CONCURRENCY: "16" });
+    expect(config.telegram).toMatchObject({ token: TOKEN, paidBroadcast: true });
+    expect(config.delivery.concurrency).toBe(16);
+  });
+
+  it("keeps secrets out of the logs", async () => {
+    let written = "";
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        written += chunk.toString();
+        done();
+      },
+    });
+    const logger = createLogger({ level: "info", file: undefined }, sink);
+    const config = loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN, MATRIX_HOMESERVER_URL: "https://m.example.org", MATRIX_USER_ID: "@bot:m.example.org", MATRIX_PASSWORD: "pw-hunter2" });
+    logger.info({ config }, "config");
+    logger.child({ channel: "telegram" }).info({ token: TOKEN }, "direct");
+    expect(written).not.toContain(TOKEN);
+    expect(written).not.toContain("hunter2");
+    expect(written).toContain("[redacted]");
+  });
+});
