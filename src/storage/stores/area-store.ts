@@ -24,23 +24,30 @@ export function createAreaStore(db: PrismaAccess, options: AreaStoreOptions = {}
   const load = (): Promise<Area[]> =>
     db.client().area.findMany({ select, orderBy: [{ sortOrder: "asc" }, { name: "asc" }] });
 
+  const cachedList = (): Promise<readonly Area[]> => {
+    if (!cached || now() - cached.at >= cacheMs) {
+      const entry = { areas: load(), at: now() };
+      cached = entry;
+      entry.areas.catch(() => {
+        if (cached === entry) cached = undefined;
+      });
+    }
+    return cached.areas;
+  };
+  const copy = (area: Area | undefined): Area | undefined => (area ? { ...area } : undefined);
+
   return {
     async list(): Promise<Area[]> {
       if (cacheMs <= 0) return load();
-      if (!cached || now() - cached.at >= cacheMs) {
-        const entry = { areas: load(), at: now() };
-        cached = entry;
-        entry.areas.catch(() => {
-          if (cached === entry) cached = undefined;
-        });
-      }
       // A copy, so a caller sorting or filtering in place cannot change what the next caller sees.
-      return (await cached.areas).map((area) => ({ ...area }));
+      return (await cachedList()).map((area) => ({ ...area }));
     },
     async get(areaId) {
+      if (cacheMs > 0) return copy((await cachedList()).find((area) => area.id === areaId));
       return (await db.client().area.findUnique({ where: { id: areaId }, select })) ?? undefined;
     },
     async bySlug(slug) {
+      if (cacheMs > 0) return copy((await cachedList()).find((area) => area.slug === slug));
       return (await db.client().area.findUnique({ where: { slug }, select })) ?? undefined;
     },
   };

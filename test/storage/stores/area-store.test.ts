@@ -22,8 +22,13 @@ describe("area store", () => {
     cached.pop(); // a caller changing its copy does not change the cache
     expect(await areas.list()).toHaveLength(first.length);
 
+    expect(await areas.bySlug("cache-test")).toBeUndefined();
+
     clockMs += 1;
     expect((await areas.list()).map((a) => a.slug)).toContain("cache-test");
+    const found = await areas.bySlug("cache-test");
+    expect(found?.name).toBe("Zz Cachedorf");
+    expect(await areas.get(found?.id ?? -1)).toEqual(found);
   });
 
   it("reads the list on every call without a time-to-live", async () => {
@@ -31,5 +36,6 @@ describe("area store", () => {
     const before = (await areas.list()).length;
     await t.db.prisma.area.create({ data: { slug: "uncached", name: "Zz Ohnecache" } });
     expect(await areas.list()).toHaveLength(before + 1);
+    expect((await areas.bySlug("uncached"))?.name).toBe("Zz Ohnecache");
   });
 });
