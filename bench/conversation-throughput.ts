@@ -32,6 +32,8 @@ export interface ThroughputOptions {
   readonly actionsPerResident: number;
   readonly concurrency: number;
   readonly seed: number;
+  /** PostgreSQL pool size; default openDatabase's. */
+  readonly poolSize?: number;
 }
 
 export interface ThroughputResult {
@@ -62,7 +64,12 @@ interface UpdateRecord {
 
 export async function runConversationThroughput(options: ThroughputOptions): Promise<ThroughputResult> {
   const meter = createQueryMeter();
-  const db = await openBenchDatabase({ kind: options.database, postgresUrl: options.postgresUrl, meter });
+  const db = await openBenchDatabase({
+    kind: options.database,
+    postgresUrl: options.postgresUrl,
+    meter,
+    ...(options.poolSize ? { poolSize: options.poolSize } : {}),
+  });
   try {
     const translator = await createTranslator();
     const access = createPrismaAccess(db.prisma);

@@ -16,6 +16,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
 import pino from "pino";
 import { PrismaClient } from "../../src/storage/generated/prisma/client.js";
+import { POSTGRES_POOL_SIZE } from "../../src/storage/database.js";
 import { applyMigrations } from "../../src/storage/migrations.js";
 import { createPgliteMigrationFactory, createPostgresMigrationFactory } from "../../src/storage/script-adapter.js";
 import { seedExampleIfEmpty } from "../../src/storage/seed-example.js";
@@ -42,6 +43,8 @@ export interface OpenBenchDatabaseOptions {
   /** Server URL for PostgreSQL, e.g. postgres://postgres@127.0.0.1:5432/test. */
   readonly postgresUrl: string;
   readonly meter?: QueryMeter;
+  /** PostgreSQL pool size; default openDatabase's. */
+  readonly poolSize?: number;
   /** PGlite in memory instead of a temporary folder. */
   readonly memory?: boolean;
 }
@@ -96,9 +99,9 @@ async function openPostgresBench(options: OpenBenchDatabaseOptions): Promise<Ben
   const name = `mitreden_bench_${randomBytes(5).toString("hex")}`;
   await admin(options.postgresUrl, `CREATE DATABASE ${name}`);
   const drop = () => admin(options.postgresUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  // The same pool settings as openDatabase (pg's default of 10 connections).
+  // The same pool settings as openDatabase.
   const config = { connectionString: withDatabase(options.postgresUrl, name), connectionTimeoutMillis: 5000 };
-  const pool = new pg.Pool(config);
+  const pool = new pg.Pool({ ...config, max: options.poolSize ?? POSTGRES_POOL_SIZE });
   try {
     await applyMigrations({ adapterFactory: createPostgresMigrationFactory(config), logger: silent });
     const factory = new PrismaPg(pool);

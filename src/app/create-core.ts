@@ -50,7 +50,7 @@ export function assembleCore(deps: CoreAssemblyDeps): ConversationCore {
     features,
     onboarding: onboarding.gate,
     unitOfWork: stores.unitOfWork,
-    events: stores.events,
+    turns: stores.turns,
     residents: stores.residents,
     conversations: stores.conversations,
     roles: stores.roles,

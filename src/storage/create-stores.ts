@@ -5,21 +5,30 @@ import { createEventLog } from "./stores/event-log.js";
 import { createLinkStore } from "./stores/link-store.js";
 import { createResidentStore } from "./stores/resident-store.js";
 import { createRoleStore } from "./stores/role-store.js";
+import { createTurnStartStore } from "./stores/turn-start-store.js";
 
 export interface FoundationStoreOptions {
   /** SURVEY_TOKEN_SECRET; linking messengers re-keys anonymous survey responses with it. */
   readonly surveyTokenSecret?: string;
+  /** How long the area list is reused (default 30 s; 0 reads it on every call). */
+  readonly areaCacheMs?: number;
 }
+
+/** Areas change only via the admin CLI; 30 s bounds how long the bot shows an outdated list. */
+export const DEFAULT_AREA_CACHE_MS = 30_000;
 
 /** The foundation's stores, all bound to one Prisma access (and so to one unit of work). */
 export function createFoundationStores(access: PrismaAccess, options: FoundationStoreOptions = {}) {
+  const residents = createResidentStore(access);
+  const conversations = createConversationStore(access);
   return {
     unitOfWork: access,
     events: createEventLog(access),
-    residents: createResidentStore(access),
-    areas: createAreaStore(access),
+    residents,
+    areas: createAreaStore(access, { cacheMs: options.areaCacheMs ?? DEFAULT_AREA_CACHE_MS }),
     roles: createRoleStore(access),
-    conversations: createConversationStore(access),
+    conversations,
+    turns: createTurnStartStore({ access, residents, conversations }),
     links: createLinkStore(access, options.surveyTokenSecret ? { surveyTokenSecret: options.surveyTokenSecret } : {}),
   };
 }

@@ -9,9 +9,9 @@ import type { Logger } from "../ports/logger.js";
 import type {
   ConversationState,
   ConversationStore,
-  EventLog,
   ResidentStore,
   RoleStore,
+  TurnStartStore,
   UnitOfWork,
 } from "../ports/stores.js";
 import type { TranslationValues, Translator } from "../ports/translator.js";
@@ -31,7 +31,7 @@ export interface ConversationCoreDeps {
   readonly features: readonly Feature[];
   readonly onboarding: OnboardingGate;
   readonly unitOfWork: UnitOfWork;
-  readonly events: EventLog;
+  readonly turns: TurnStartStore;
   readonly residents: ResidentStore;
   readonly conversations: ConversationStore;
   readonly roles: RoleStore;
@@ -58,6 +58,20 @@ const MAX_DISPATCH_DEPTH = 4;
 /** `deeplink:<payload>` opens a deep link once onboarding is done. */
 export const DEEP_LINK_ACTION = "deeplink";
 
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i]);
+}
+
+/** True when saving `next` would store what was loaded; unequal key order only costs a write. */
+function sameState(loaded: ConversationState, next: ConversationState): boolean {
+  return (
+    loaded.flow === next.flow &&
+    loaded.step === next.step &&
+    sameStrings(loaded.choices, next.choices) &&
+    (loaded.data === next.data || JSON.stringify(loaded.data) === JSON.stringify(next.data))
+  );
+}
+
 /** Creates the platform-neutral conversation core that every channel feeds. */
 export function createConversationCore(deps: ConversationCoreDeps): ConversationCore {
   const featuresById = new Map(deps.features.map((f) => [f.id, f]));
@@ -68,18 +82,29 @@ export function createConversationCore(deps: ConversationCoreDeps): Conversation
   async function handle(event: InboundEvent, capabilities: ChannelCapabilities): Promise<HandleResult> {
     const log = deps.logger.child({ eventId: event.eventId, channel: event.channel, chat: event.chat.id });
     return deps.unitOfWork.run(async () => {
-      if (!(await deps.events.markProcessed(event.eventId))) {
+      const key = conversationKey(event);
+      const start = await deps.turns.start({
+        eventId: event.eventId,
+        identityId: event.senderId,
+        channel: event.channel,
+        displayName: event.senderName,
+        privateChatId: event.chat.kind === "private" ? event.chat.id : undefined,
+        key,
+      });
+      if (start.duplicate) {
         log.info({}, "duplicate event ignored");
         return { duplicate: true, locale: DEFAULT_LOCALE, messages: [] };
       }
-      const privateChat = event.chat.kind === "private" ? event.chat.id : undefined;
-      const resident = await deps.residents.resolveIdentity(event.senderId, event.channel, event.senderName, privateChat);
-      const key = conversationKey(event);
-      const state = await deps.conversations.lockAndLoad(key, resident.id);
-      const session = createSession(event, capabilities, resident, state, log);
+      const { state } = start;
+      const session = createSession(event, capabilities, start.resident, state, log);
       await route(session, event);
       const next = session.nextState();
-      await deps.conversations.save(key, session.turn.resident.id, next);
+      // Many turns (menus offering the same choices, commands outside a flow) change nothing: the
+      // write is skipped then, one round trip less on the path every event takes.
+      const residentId = session.turn.resident.id;
+      if (residentId !== start.conversationResidentId || !sameState(state, next)) {
+        await deps.conversations.save(key, residentId, next);
+      }
       return { duplicate: false, locale: session.turn.locale, messages: session.messages };
     });
   }

@@ -65,6 +65,47 @@ export interface ConversationStore {
   rememberChoices(key: string, choices: readonly string[]): Promise<void>;
 }
 
+/** What a turn needs to know about its inbound event before the core routes it. */
+export interface TurnStartRequest {
+  readonly eventId: string;
+  /** The sender's platform identity. */
+  readonly identityId: string;
+  readonly channel: string;
+  readonly displayName: string | undefined;
+  /** Set for private chats, remembered so notifications can reach the resident. */
+  readonly privateChatId: string | undefined;
+  /** The conversation key (`channel:chat`). */
+  readonly key: string;
+}
+
+/**
+ * A started turn, or a redelivered event that must change nothing.
+ *
+ * @example
+ * const start = await turns.start(request);
+ * if (start.duplicate) return;
+ * start.resident.id; start.state.flow;
+ */
+export type TurnStart =
+  | { readonly duplicate: true }
+  | {
+      readonly duplicate: false;
+      readonly resident: Resident;
+      /** The conversation's state, held (locked) for the running unit of work. */
+      readonly state: ConversationState;
+      /** The resident the stored conversation row names; null when the row was just created. */
+      readonly conversationResidentId: number | null;
+    };
+
+/**
+ * Starts a turn inside the running unit of work: marks the event processed (a redelivery yields
+ * `duplicate`), resolves the sender's resident (creating it on first contact) and locks and loads
+ * the conversation. One port so storage can do it in a single round trip.
+ */
+export interface TurnStartStore {
+  start(request: TurnStartRequest): Promise<TurnStart>;
+}
+
 export type LinkOutcome =
   | { readonly kind: "linked"; readonly residentId: number }
   | { readonly kind: "invalid" }

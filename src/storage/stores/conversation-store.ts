@@ -1,7 +1,7 @@
 import type { ConversationState, ConversationStore } from "../../core/ports/stores.js";
 import type { PrismaAccess } from "../prisma-access.js";
 
-interface Row {
+export interface ConversationRow {
   flow: string | null;
   step: string | null;
   data: unknown;
@@ -10,22 +10,26 @@ interface Row {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
+/** The state of a conversation row as raw SQL returns it (all null when there was no row). */
+export function toConversationState(row: Partial<ConversationRow> | undefined): ConversationState {
+  return {
+    flow: row?.flow ?? null,
+    step: row?.step ?? null,
+    data: isRecord(row?.data) ? row.data : {},
+    choices: Array.isArray(row?.choices) ? row.choices.filter((c): c is string => typeof c === "string") : [],
+  };
+}
+
 export function createConversationStore(db: PrismaAccess): ConversationStore {
   return {
     async lockAndLoad(key, residentId) {
       // One round trip: the upsert creates the row on first contact and, like SELECT … FOR UPDATE,
       // row-locks it, so a second event of the same chat waits until this one is committed.
-      const rows = await db.client().$queryRaw<Row[]>`INSERT INTO "Conversation" ("key", "residentId", "updatedAt")
+      const rows = await db.client().$queryRaw<ConversationRow[]>`INSERT INTO "Conversation" ("key", "residentId", "updatedAt")
         VALUES (${key}, ${residentId}, now())
         ON CONFLICT ("key") DO UPDATE SET "updatedAt" = "Conversation"."updatedAt"
         RETURNING "flow", "step", "data", "choices"`;
-      const row = rows[0];
-      return {
-        flow: row?.flow ?? null,
-        step: row?.step ?? null,
-        data: isRecord(row?.data) ? row.data : {},
-        choices: Array.isArray(row?.choices) ? row.choices.filter((c): c is string => typeof c === "string") : [],
-      };
+      return toConversationState(rows[0]);
     },
     async save(key, residentId, state: ConversationState) {
       // No RETURNING: the core keeps the state it saved, and the write is on every event's path.

@@ -1,0 +1,70 @@
+import type { ConversationStore, ResidentStore, TurnStart, TurnStartRequest, TurnStartStore } from "../../core/ports/stores.js";
+import type { PrismaAccess } from "../prisma-access.js";
+import type { Resident as ResidentRow } from "../generated/prisma/client.js";
+import { toConversationState, type ConversationRow } from "./conversation-store.js";
+import { toResident } from "./resident-store.js";
+
+type ResidentFields = Pick<ResidentRow, "locale" | "homeAreaId" | "privacyAcceptedAt" | "onboardedAt" | "blockedAt">;
+
+/** One row of the combined statement; resident and conversation columns are null when not found. */
+interface StartRow extends Partial<ResidentFields>, Partial<ConversationRow> {
+  fresh: boolean;
+  residentId: number | null;
+  privateChatId: string | null;
+  conversationResidentId: number | null;
+}
+
+interface StartStoreDeps {
+  readonly access: PrismaAccess;
+  readonly residents: Pick<ResidentStore, "resolveIdentity">;
+  readonly conversations: Pick<ConversationStore, "lockAndLoad">;
+}
+
+/**
+ * Opens a turn in one round trip on the hot path: records the event id, reads the sender's
+ * resident and creates-or-locks the conversation row in a single statement (three before).
+ * First contact and a changed private chat fall back to the separate store calls.
+ */
+export function createTurnStartStore(deps: StartStoreDeps): TurnStartStore {
+  return {
+    async start(request: TurnStartRequest): Promise<TurnStart> {
+      const client = deps.access.client();
+      // The conversation upsert only runs for a fresh event of a known sender (`WHERE EXISTS fresh`),
+      // so a redelivery locks nothing. ON CONFLICT DO UPDATE row-locks like SELECT … FOR UPDATE and
+      // returns the newest committed state even after waiting for a concurrent turn of the chat.
+      const rows = await client.$queryRaw<StartRow[]>`WITH fresh AS (
+          INSERT INTO "ProcessedEvent" ("id") VALUES (${request.eventId}) ON CONFLICT DO NOTHING RETURNING "id"
+        ), who AS (
+          SELECT r."id", r."locale", r."homeAreaId", r."privacyAcceptedAt", r."onboardedAt", r."blockedAt", i."privateChatId"
+          FROM "Identity" i JOIN "Resident" r ON r."id" = i."residentId" WHERE i."id" = ${request.identityId}
+        ), conv AS (
+          INSERT INTO "Conversation" ("key", "residentId", "updatedAt")
+          SELECT ${request.key}, who."id", now() FROM who WHERE EXISTS (SELECT 1 FROM fresh)
+          ON CONFLICT ("key") DO UPDATE SET "updatedAt" = "Conversation"."updatedAt"
+          RETURNING "residentId", "flow", "step", "data", "choices"
+        )
+        SELECT EXISTS (SELECT 1 FROM fresh) AS "fresh", who."id" AS "residentId", who."locale", who."homeAreaId",
+          who."privacyAcceptedAt", who."onboardedAt", who."blockedAt", who."privateChatId",
+          conv."residentId" AS "conversationResidentId", conv."flow", conv."step", conv."data", conv."choices"
+        FROM (SELECT 1) AS one LEFT JOIN who ON true LEFT JOIN conv ON true`;
+      const row = rows[0];
+      if (!row?.fresh) return { duplicate: true };
+      const privateChatChanged = request.privateChatId !== undefined && row.privateChatId !== request.privateChatId;
+      if (row.residentId === null || row.conversationResidentId === null || privateChatChanged) {
+        // First contact (or a new private chat id to remember): the separate calls create or update.
+        const resident = await deps.residents.resolveIdentity(request.identityId, request.channel, request.displayName, request.privateChatId);
+        const state = await deps.conversations.lockAndLoad(request.key, resident.id);
+        return { duplicate: false, resident, state, conversationResidentId: null };
+      }
+      const resident = toResident({
+        id: row.residentId,
+        locale: row.locale ?? null,
+        homeAreaId: row.homeAreaId ?? null,
+        privacyAcceptedAt: row.privacyAcceptedAt ?? null,
+        onboardedAt: row.onboardedAt ?? null,
+        blockedAt: row.blockedAt ?? null,
+      });
+      return { duplicate: false, resident, state: toConversationState(row), conversationResidentId: row.conversationResidentId };
+    },
+  };
+}
