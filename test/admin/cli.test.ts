@@ -1,25 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { runAdmin } from "../../src/admin/cli.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { admin } from "../support/admin-cli.js";
 
 const dataDir = mkdtempSync(join(tmpdir(), "mitreden-admin-"));
 const saved = { ...process.env };
 
-/** Runs one admin command in-process, as `npm run admin -- …` would, and captures its output. */
-async function admin(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const stdout = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((out += String(chunk)), true));
-  const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((err += String(chunk)), true));
-  try {
-    return { code: await runAdmin(argv), out, err };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-}
 
 beforeAll(() => {
   // The admin CLI works on whatever database is configured; here the embedded one in a temp folder.

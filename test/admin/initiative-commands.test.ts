@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { runAdmin } from "../../src/admin/cli.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { admin } from "../support/admin-cli.js";
 import { openDatabase } from "../../src/storage/database.js";
 import pino from "pino";
 import { tinyPng } from "../support/tiny-png.js";
@@ -10,18 +10,6 @@ import { tinyPng } from "../support/tiny-png.js";
 const dataDir = mkdtempSync(join(tmpdir(), "mitreden-admin-initiatives-"));
 const saved = { ...process.env };
 
-async function admin(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const stdout = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((out += String(chunk)), true));
-  const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((err += String(chunk)), true));
-  try {
-    return { code: await runAdmin(argv), out, err };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-}
 
 /** Reads the embedded database directly, between admin commands (each one opens and closes it). */
 async function inDatabase<T>(work: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
