@@ -12,9 +12,10 @@ import type { Logger } from "../src/core/ports/logger.js";
 import type { Publisher } from "../src/core/ports/publisher.js";
 import type { Translator } from "../src/core/ports/translator.js";
 import { createIdeaStores } from "../src/storage/create-idea-stores.js";
-import type { FoundationStores } from "../src/storage/create-stores.js";
+import { createFoundationStores, type FoundationStores } from "../src/storage/create-stores.js";
 import type { PrismaClient } from "../src/storage/generated/prisma/client.js";
-import type { PrismaAccess } from "../src/storage/prisma-access.js";
+import { createPrismaAccess, type PrismaAccess } from "../src/storage/prisma-access.js";
+import { assembleCore } from "../src/app/create-core.js";
 import { createSurveyStore } from "../src/storage/stores/survey-store.js";
 import type { Activity, ResidentContext } from "./resident-mix.js";
 
@@ -166,4 +167,23 @@ export async function setupBenchFeatures(deps: FeatureSetupDeps): Promise<BenchF
     ],
     covered: ["onboarding", "menu", "settings", "help", "free text", "survey answering", "idea submit", "idea support"],
   };
+}
+
+/**
+ * The core every conversation benchmark drives: the real stores and features on `prisma`,
+ * assembled exactly as the app does, plus the activities the seeded features make possible.
+ */
+export async function buildBenchCore(deps: { prisma: PrismaClient; translator: Translator; clock: Clock; logger: Logger }) {
+  const access = createPrismaAccess(deps.prisma);
+  const stores = createFoundationStores(access);
+  const extra = await setupBenchFeatures({ ...deps, access, stores });
+  const core = assembleCore({
+    stores,
+    translator: deps.translator,
+    clock: deps.clock,
+    logger: deps.logger,
+    privacy: { municipality: "Samtgemeinde Oldendorf-Himmelpforten", contact: "datenschutz@example.org" },
+    extraFeatures: extra.features,
+  });
+  return { core, extra };
 }

@@ -3,16 +3,13 @@
  * concurrency; then the raw-driver baseline replaying the same round trips as plain SQL on the
  * same database.
  */
-import { assembleCore } from "../src/app/create-core.js";
 import type { ChannelCapabilities } from "../src/core/model/channel-capabilities.js";
 import type { InboundEvent } from "../src/core/model/inbound-event.js";
 import { flattenChoices } from "../src/core/model/outbound-message.js";
 import { systemClock } from "../src/core/ports/clock.js";
 import type { Logger } from "../src/core/ports/logger.js";
 import { createTranslator } from "../src/i18n/translator.js";
-import { createFoundationStores } from "../src/storage/create-stores.js";
-import { createPrismaAccess } from "../src/storage/prisma-access.js";
-import { setupBenchFeatures } from "./bench-features.js";
+import { buildBenchCore } from "./bench-features.js";
 import { openBenchDatabase, type BenchDatabase, type BenchDatabaseKind, type RawQuery } from "./lib/bench-database.js";
 import { runBounded } from "./lib/pool.js";
 import { createPrng } from "./lib/prng.js";
@@ -72,17 +69,7 @@ export async function runConversationThroughput(options: ThroughputOptions): Pro
   });
   try {
     const translator = await createTranslator();
-    const access = createPrismaAccess(db.prisma);
-    const stores = createFoundationStores(access);
-    const extra = await setupBenchFeatures({ prisma: db.prisma, access, stores, translator, clock: systemClock, logger: benchLogger });
-    const core = assembleCore({
-      stores,
-      translator,
-      clock: systemClock,
-      logger: benchLogger,
-      privacy: { municipality: "Samtgemeinde Oldendorf-Himmelpforten", contact: "datenschutz@example.org" },
-      extraFeatures: extra.features,
-    });
+    const { core, extra } = await buildBenchCore({ prisma: db.prisma, translator, clock: systemClock, logger: benchLogger });
 
     const latencies: number[] = [];
     const records: UpdateRecord[] = [];

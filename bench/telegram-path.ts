@@ -6,15 +6,12 @@
  */
 import { run, sequentialize } from "@grammyjs/runner";
 import { Bot, type Context } from "grammy";
-import { assembleCore } from "../src/app/create-core.js";
 import { createTelegramChannel } from "../src/channels/telegram/index.js";
 import type { ConversationCore } from "../src/core/conversation/conversation-core.js";
 import { systemClock } from "../src/core/ports/clock.js";
 import { createTranslator } from "../src/i18n/translator.js";
-import { createFoundationStores } from "../src/storage/create-stores.js";
-import { createPrismaAccess } from "../src/storage/prisma-access.js";
 import { createBotApiServer, type BotApiServer, type SentMessage } from "../test/support/telegram/bot-api-server.js";
-import { setupBenchFeatures } from "./bench-features.js";
+import { buildBenchCore } from "./bench-features.js";
 import { benchLogger } from "./conversation-throughput.js";
 import { openBenchDatabase, type BenchDatabaseKind } from "./lib/bench-database.js";
 import { runBounded } from "./lib/pool.js";
@@ -84,17 +81,7 @@ async function runCoreSide(options: TelegramPathOptions, timeoutMs: number, step
   await server.start();
   try {
     const translator = await createTranslator();
-    const access = createPrismaAccess(db.prisma);
-    const stores = createFoundationStores(access);
-    const extra = await setupBenchFeatures({ prisma: db.prisma, access, stores, translator, clock: systemClock, logger: benchLogger });
-    const inner = assembleCore({
-      stores,
-      translator,
-      clock: systemClock,
-      logger: benchLogger,
-      privacy: { municipality: "Samtgemeinde Oldendorf-Himmelpforten", contact: "datenschutz@example.org" },
-      extraFeatures: extra.features,
-    });
+    const { core: inner, extra } = await buildBenchCore({ prisma: db.prisma, translator, clock: systemClock, logger: benchLogger });
     // The driver learns how many replies a turn has from the core's result, before they are sent.
     const expected = new Map<string, (count: number) => void>();
     const core: ConversationCore = {
