@@ -289,7 +289,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const message: OutboundMessage = {
       html: row.html,
       choices: parseChoices(row.choices),
-      ...(row.image ? { image: { png: row.image, alt: row.alt ?? "" } } : {}),
+      ...(row.image ? { image: { bytes: row.image, alt: row.alt ?? "" } } : {}),
     };
     contentCache.set(key, message);
     if (contentCache.size > CONTENT_CACHE_SIZE) contentCache.delete(contentCache.keys().next().value as string);

@@ -1,7 +1,8 @@
 import type { MatrixClient } from "matrix-bot-sdk";
 import type { Locale } from "../../core/model/locale.js";
 import type { OutboundMessage } from "../../core/model/outbound-message.js";
-import { pngSize, renderTextContent, type DeepLinkLine } from "./render-message.js";
+import { extensionOf, imageDimensions, sniffImageType } from "../../core/model/photo.js";
+import { renderTextContent, type DeepLinkLine } from "./render-message.js";
 
 /**
  * Puts events into rooms with caller-chosen transaction ids: the homeserver answers a repeated
@@ -42,23 +43,25 @@ export function createMatrixTransport(client: MatrixClient, options: MatrixTrans
     return response.event_id;
   }
 
-  async function imageContent(roomId: string, png: Uint8Array, alt: string): Promise<Record<string, unknown>> {
-    const data = Buffer.from(png.buffer, png.byteOffset, png.byteLength);
-    const info = { mimetype: "image/png", size: data.length, ...pngSize(png) };
-    const base = { msgtype: "m.image", body: alt, filename: "image.png", info };
+  async function imageContent(roomId: string, bytes: Uint8Array, alt: string): Promise<Record<string, unknown>> {
+    const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const mimetype = sniffImageType(bytes) ?? "image/png";
+    const filename = `image.${extensionOf(mimetype)}`;
+    const info = { mimetype, size: data.length, ...imageDimensions(bytes) };
+    const base = { msgtype: "m.image", body: alt, filename, info };
     if (await encrypting(roomId)) {
       const encrypted = await client.crypto.encryptMedia(data);
       const url = await client.uploadContent(encrypted.buffer, "application/octet-stream");
       return { ...base, file: { ...encrypted.file, url } };
     }
-    return { ...base, url: await client.uploadContent(data, "image/png", "image.png") };
+    return { ...base, url: await client.uploadContent(data, mimetype, filename) };
   }
 
   return {
     putEvent,
     async sendOutbound(roomId, message, txnBase, locale) {
       if (message.image) {
-        await putEvent(roomId, "m.room.message", await imageContent(roomId, message.image.png, message.image.alt), `${txnBase}.img`);
+        await putEvent(roomId, "m.room.message", await imageContent(roomId, message.image.bytes, message.image.alt), `${txnBase}.img`);
       }
       return putEvent(roomId, "m.room.message", { ...renderTextContent(message, options.deepLinkLine?.(locale)) }, `${txnBase}.txt`);
     },

@@ -63,10 +63,3 @@ export function renderTextContent(message: OutboundMessage, deepLinkLine?: DeepL
   const html = toMatrixHtml(message.html + listed);
   return { msgtype: "m.text", body: plain, format: "org.matrix.custom.html", formatted_body: html };
 }
-
-/** Width and height from a PNG's IHDR chunk, so clients can lay the image out before loading it. */
-export function pngSize(png: Uint8Array): { w: number; h: number } | undefined {
-  if (png.length < 24 || png[12] !== 0x49 || png[13] !== 0x48 || png[14] !== 0x44 || png[15] !== 0x52) return undefined;
-  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
-  return { w: view.getUint32(16), h: view.getUint32(20) };
-}

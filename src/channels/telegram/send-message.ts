@@ -2,6 +2,7 @@ import { InlineKeyboard, InputFile, type Api } from "grammy";
 import type { Message } from "grammy/types";
 import { DEEP_LINK_ACTION } from "../../core/conversation/conversation-core.js";
 import type { Choice, OutboundMessage } from "../../core/model/outbound-message.js";
+import { extensionOf, sniffImageType } from "../../core/model/photo.js";
 import { htmlToPlain } from "../../core/render/plain-text.js";
 import type { CallbackCodec } from "./callback-codec.js";
 import { telegramDeepLink } from "./deep-link.js";
@@ -71,7 +72,7 @@ export async function sendOutbound(
 
   if (!message.image) return [await api.sendMessage(chatId, message.html, { ...common, ...markup })];
 
-  const photo = new InputFile(message.image.png, "image.png");
+  const photo = new InputFile(message.image.bytes, `image.${extensionOf(sniffImageType(message.image.bytes) ?? "image/png")}`);
   if (!hasText || htmlToPlain(message.html).length <= MAX_CAPTION_CHARS) {
     const caption = hasText ? { caption: message.html } : {};
     return [await api.sendPhoto(chatId, photo, { ...common, ...caption, ...markup })];

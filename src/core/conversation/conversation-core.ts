@@ -212,6 +212,14 @@ export function createConversationCore(deps: ConversationCoreDeps): Conversation
         turn.say("common:not-understood");
         return turn.dispatch("menu:open");
       }
+      case "photo": {
+        if (!isPrivate) return;
+        const feature = turn.state.flow ? featuresById.get(turn.state.flow) : undefined;
+        if (feature?.handlePhoto) return feature.handlePhoto(turn, input.photo, input.caption);
+        // Nothing asked for a photo: nothing is stored, and the resident learns where photos go.
+        turn.say("common:photo-not-expected");
+        return turn.dispatch("menu:open");
+      }
     }
   }
 

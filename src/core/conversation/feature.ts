@@ -1,3 +1,4 @@
+import type { InboundPhoto } from "../model/photo.js";
 import type { Turn } from "./turn.js";
 
 /** Where a command may be used. Private flows never run in groups, where others would read along. */
@@ -30,8 +31,8 @@ export interface MenuEntry {
 
 /**
  * One capability of the bot (settings, surveys, ideas, …). Actions whose first segment equals `id`
- * are routed to `handleAction`; free text is routed to `handleText` while the chat is in a flow
- * named `id`.
+ * are routed to `handleAction`; free text is routed to `handleText`, and a photo to `handlePhoto`,
+ * while the chat is in a flow named `id`.
  *
  * @example
  * const feature: Feature = { id: "help", commands: [help], async handleAction(turn) { await showHelp(turn); } };
@@ -44,4 +45,6 @@ export interface Feature {
   readonly deepLinks?: Readonly<Record<string, (turn: Turn, argument: string) => Promise<void>>>;
   handleAction?(turn: Turn, verb: string, args: readonly string[]): Promise<void>;
   handleText?(turn: Turn, text: string): Promise<void>;
+  /** A photo sent in a private chat while in this feature's flow; `caption` is the text beside it. */
+  handlePhoto?(turn: Turn, photo: InboundPhoto, caption: string | undefined): Promise<void>;
 }

@@ -1,11 +1,13 @@
 import type { ConversationState } from "../ports/stores.js";
 import type { InboundPayload } from "../model/inbound-event.js";
+import type { InboundPhoto } from "../model/photo.js";
 
 /** What the resident meant, after numbered replies and commands are recognised. */
 export type ParsedInput =
   | { readonly kind: "action"; readonly action: string }
   | { readonly kind: "command"; readonly name: string; readonly args: string }
   | { readonly kind: "text"; readonly text: string }
+  | { readonly kind: "photo"; readonly photo: InboundPhoto; readonly caption: string | undefined }
   | { readonly kind: "bad-number"; readonly count: number };
 
 const COMMAND = /^[/!]([a-z][a-z0-9_]{0,31})(?:@[\w]+)?(?:\s+([\s\S]*))?$/i;
@@ -16,6 +18,7 @@ const COMMAND = /^[/!]([a-z][a-z0-9_]{0,31})(?:@[\w]+)?(?:\s+([\s\S]*))?$/i;
  */
 export function parseInput(payload: InboundPayload, state: ConversationState): ParsedInput {
   if (payload.type === "action") return { kind: "action", action: payload.action };
+  if (payload.type === "photo") return { kind: "photo", photo: payload.photo, caption: payload.caption?.trim() || undefined };
   const text = payload.text.trim();
   if (/^\d{1,3}$/.test(text) && state.choices.length > 0) {
     const index = Number(text) - 1;

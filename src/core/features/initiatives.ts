@@ -84,7 +84,7 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
     const logo = await deps.initiatives.logoOf(id);
     turn.reply({
       html: lines.join("\n"),
-      ...(logo ? { image: { png: logo, alt: turn.t("initiatives:logo-alt", { name: initiative.name }) } } : {}),
+      ...(logo ? { image: { bytes: logo, alt: turn.t("initiatives:logo-alt", { name: initiative.name }) } } : {}),
       choices: [
         ...reportChoices(turn, news),
         [

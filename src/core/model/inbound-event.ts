@@ -1,3 +1,5 @@
+import type { InboundPhoto } from "./photo.js";
+
 /** The messengers mitreden speaks through. */
 export type ChannelKind = "telegram" | "matrix" | "console";
 
@@ -5,15 +7,18 @@ export type ChannelKind = "telegram" | "matrix" | "console";
 export type ChatKind = "private" | "group" | "channel";
 
 /**
- * What a resident sent: typed text, or a button press carrying a core action.
+ * What a resident sent: typed text, a button press carrying a core action, or a photo (already
+ * downloaded by the channel, with the text typed beside it, if any).
  *
  * @example
  * const typed: InboundPayload = { type: "text", text: "/help" };
  * const pressed: InboundPayload = { type: "action", action: "settings:lang:en" };
+ * const photo: InboundPayload = { type: "photo", photo: { status: "too-large" }, caption: "Die Bank" };
  */
 export type InboundPayload =
   | { readonly type: "text"; readonly text: string }
-  | { readonly type: "action"; readonly action: string };
+  | { readonly type: "action"; readonly action: string }
+  | { readonly type: "photo"; readonly photo: InboundPhoto; readonly caption?: string };
 
 /**
  * One thing that happened in a chat, in platform-neutral form. Channels build it; the core handles it.

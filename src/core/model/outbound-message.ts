@@ -10,9 +10,15 @@ export interface Choice {
   readonly action: string;
 }
 
-/** A picture attached to a message; `alt` is the translated text for channels without images. */
+/**
+ * A picture attached to a message: PNG or JPEG bytes (channels tell them apart with
+ * `sniffImageType`); `alt` is the translated text for channels without images.
+ *
+ * @example
+ * const chart: OutboundImage = { bytes: pngBytes, alt: "Balkendiagramm der Antworten" };
+ */
 export interface OutboundImage {
-  readonly png: Uint8Array;
+  readonly bytes: Uint8Array;
   readonly alt: string;
 }
 

@@ -24,7 +24,7 @@ export type NewsStatus = "pending" | "published" | "rejected";
  *
  * @example
  * const item: NewsItem = { id: 1, initiativeId: 3, text: "Osterfeuer am Samstag", eventDate: new Date("2027-03-27"),
- *   place: "Festplatz", status: "published", publishedAt: new Date(), authorId: "telegram:42",
+ *   place: "Festplatz", photoId: null, status: "published", publishedAt: new Date(), authorId: "telegram:42",
  *   authorResidentId: 7, rejectReason: null };
  */
 export interface NewsItem {
@@ -36,6 +36,8 @@ export interface NewsItem {
   readonly text: string;
   readonly eventDate: Date | null;
   readonly place: string | null;
+  /** The attached photo (PhotoStore), if the manager sent one. */
+  readonly photoId: number | null;
   readonly status: NewsStatus;
   readonly publishedAt: Date | null;
   /** The moderators' reason when rejected. */
@@ -59,6 +61,7 @@ export interface NewNews {
   readonly text: string;
   readonly eventDate: Date | null;
   readonly place: string | null;
+  readonly photoId?: number | null;
   /** "published" for trusted initiatives, else "pending". */
   readonly status: "pending" | "published";
   readonly now: Date;

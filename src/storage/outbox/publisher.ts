@@ -37,7 +37,7 @@ async function publishIn(db: Db, request: PublishRequest, now: Date): Promise<Pu
       locale,
       html: message.html,
       choices: (message.choices ?? []).map((row) => row.map((c) => ({ label: c.label, action: c.action }))),
-      image: message.image ? Uint8Array.from(message.image.png) : null,
+      image: message.image ? Uint8Array.from(message.image.bytes) : null,
       alt: message.image?.alt ?? null,
     };
   });

@@ -20,6 +20,7 @@ export function toIdea(row: IdeaRow): Idea {
     description: row.description,
     areaId: row.areaId,
     category: row.category,
+    photoId: row.photoId,
     authorId: row.authorId,
     status: status(row.status),
     priorityRank: row.priorityRank,

@@ -83,7 +83,7 @@ describe("Telegram outbox sender", () => {
   });
 
   it("sends a PNG as a photo with the text as caption", async () => {
-    const outcome = await sender.send("5008", { html: "<b>Ergebnis</b> der Umfrage", image: { png: PNG, alt: "Balkendiagramm" } }, "de", "d12");
+    const outcome = await sender.send("5008", { html: "<b>Ergebnis</b> der Umfrage", image: { bytes: PNG, alt: "Balkendiagramm" } }, "de", "d12");
     expect(outcome.kind).toBe("sent");
     const [photo] = server.sentMessages(5008);
     expect(photo?.method).toBe("sendPhoto");
@@ -93,7 +93,7 @@ describe("Telegram outbox sender", () => {
 
   it("sends the photo first and then the text when the caption would be too long", async () => {
     const long = "Sehr lange Begründung. ".repeat(Math.ceil((MAX_CAPTION_CHARS + 10) / 23));
-    const message = { html: long, image: { png: PNG, alt: "Diagramm" }, choices: [[{ label: "Weiter", action: "results:next" }]] };
+    const message = { html: long, image: { bytes: PNG, alt: "Diagramm" }, choices: [[{ label: "Weiter", action: "results:next" }]] };
     expect((await sender.send("5009", message, "de", "d13")).kind).toBe("sent");
     const [photo, text] = server.sentMessages(5009);
     expect(photo?.method).toBe("sendPhoto");

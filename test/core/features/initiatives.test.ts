@@ -248,7 +248,7 @@ describe("initiatives created by admins", () => {
     const logo = tinyPng(6);
     await h.db.prisma.initiative.update({ where: { id: ffw }, data: { logo } });
     const [profile] = await h.press(anna, `initiatives:show:${ffw}`);
-    expect(Buffer.from(profile!.message.image!.png)).toEqual(Buffer.from(logo));
+    expect(Buffer.from(profile!.message.image!.bytes)).toEqual(Buffer.from(logo));
     expect(profile!.message.image!.alt).toBe("Logo von Feuerwehr Hammah");
     const [withoutLogo] = await h.press(anna, `initiatives:show:${chor}`);
     expect(withoutLogo!.message.image).toBeUndefined();

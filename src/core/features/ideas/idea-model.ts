@@ -44,7 +44,7 @@ export const COUNCIL_STATUSES: readonly IdeaStatus[] = ["approved", "prioritised
  * @example
  * const idea: Idea = {
  *   id: 42, title: "Bank am Dorfteich", description: "Eine Sitzbank …", areaId: 6, category: "community",
- *   authorId: 7, status: "approved", priorityRank: null, createdAt: new Date(), supportCount: 3,
+ *   photoId: null, authorId: 7, status: "approved", priorityRank: null, createdAt: new Date(), supportCount: 3,
  * };
  */
 export interface Idea {
@@ -53,6 +53,8 @@ export interface Idea {
   readonly description: string;
   readonly areaId: number | null;
   readonly category: string;
+  /** The attached photo (PhotoStore), if the author sent one. */
+  readonly photoId: number | null;
   readonly authorId: number | null;
   readonly status: IdeaStatus;
   readonly priorityRank: number | null;

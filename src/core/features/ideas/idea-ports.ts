@@ -7,6 +7,7 @@ export interface NewIdea {
   readonly areaId: number | null;
   readonly category: string;
   readonly authorId: number;
+  readonly photoId?: number | null;
 }
 
 export type IdeaSort = "new" | "top";

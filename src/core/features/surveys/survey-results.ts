@@ -87,7 +87,7 @@ export function createSurveyResults(deps: SurveysDeps) {
       locale: turn.locale,
     });
     const alt = turn.t("surveys:chart-alt", { question: questionText, bars: bars.map((b) => `${b.label}: ${b.count}`).join("; ") });
-    return { png, alt };
+    return { bytes: png, alt };
   }
 
   /** Results for a resident: only when published (or live results are on). */

@@ -136,7 +136,7 @@ describe("results", () => {
     expect(withImages.map((i) => i !== undefined)).toEqual([true, true, true, true, false]);
     const first = withImages[0]!;
     expect(first.alt).toContain("Bar chart for “What is missing?”: Bakery: 2; Doctor: 1; Bus: 0; Other: 1");
-    const png = decodePng(first.png);
+    const png = decodePng(first.bytes);
     expect(png.width).toBe(960);
     expect(png.height).toBeGreaterThan(200);
     let coloured = 0;
