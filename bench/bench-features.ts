@@ -124,6 +124,7 @@ async function submitIdea(r: ResidentContext): Promise<void> {
   await r.text("Das würde vielen Menschen im Ort helfen, besonders älteren Leuten und Familien mit Kindern.");
   if (r.offers("ideas:area:")) await r.pick("ideas:area:");
   if (r.offers("ideas:cat:")) await r.pick("ideas:cat:");
+  if (r.offers("ideas:nophoto")) await r.press("ideas:nophoto");
   if (r.offers("ideas:send")) await r.press("ideas:send");
 }
 

@@ -64,6 +64,7 @@ export function assembleFeatures(deps: FeatureAssemblyDeps): AssembledFeatures {
   const newsModeration: NewsModerationDeps = {
     initiatives,
     areas: stores.areas,
+    photos: ideaStores.photos,
     moderation: ideaStores.moderation,
     audit: ideaStores.audit,
     publisher,

@@ -113,6 +113,7 @@ describe("the assembled application", () => {
     const areaPrompt = await h.send(anna, "Entlang des Wanderwegs an der Oste fehlen Bänke zum Ausruhen.");
     await h.press(anna, areaPrompt.at(-1)!.choices[0]!.action);
     await h.press(anna, "ideas:cat:community");
+    await h.press(anna, "ideas:nophoto");
     const sent = await h.press(anna, "ideas:send");
     ideaId = Number(/#(\d+)/.exec(sent[0]!.text)![1]);
     expect(await deliveriesOf(`idea:${ideaId}:published`)).toEqual([]);
@@ -137,6 +138,7 @@ describe("the assembled application", () => {
     const second = await h.send(anna, "Am Sportplatz in Hammah fehlen Parkplätze für Gäste.");
     await h.press(anna, second.at(-1)!.choices[0]!.action);
     await h.press(anna, "ideas:cat:traffic");
+    await h.press(anna, "ideas:nophoto");
     const secondId = Number(/#(\d+)/.exec((await h.press(anna, "ideas:send"))[0]!.text)![1]);
     await h.send(admin, `/reject ${secondId} Doppelt`);
     expect(await deliveriesOf(`idea:${secondId}:published`)).toEqual([]);

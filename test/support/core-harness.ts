@@ -3,6 +3,7 @@ import type { ConversationCore } from "../../src/core/conversation/conversation-
 import type { Feature } from "../../src/core/conversation/feature.js";
 import type { ChannelCapabilities } from "../../src/core/model/channel-capabilities.js";
 import type { ChatKind, ChannelKind, InboundEvent } from "../../src/core/model/inbound-event.js";
+import type { InboundPhoto } from "../../src/core/model/photo.js";
 import { flattenChoices, type OutboundMessage } from "../../src/core/model/outbound-message.js";
 import type { Clock } from "../../src/core/ports/clock.js";
 import type { Translator } from "../../src/core/ports/translator.js";
@@ -42,6 +43,8 @@ export interface CoreHarness {
   /** Sends text as `person`; returns the plain text of the replies. */
   send(person: Person, text: string, capabilities?: ChannelCapabilities): Promise<Reply[]>;
   press(person: Person, action: string, capabilities?: ChannelCapabilities): Promise<Reply[]>;
+  /** Sends a photo as a channel hands it over (already downloaded and checked). */
+  sendPhoto(person: Person, photo: InboundPhoto, caption?: string): Promise<Reply[]>;
   deliver(event: InboundEvent, capabilities?: ChannelCapabilities): Promise<Reply[]>;
   /** Sends /start and walks onboarding with the first language offered as `locale`. */
   onboard(person: Person, options?: { locale?: "de" | "en"; areaName?: string }): Promise<Reply[]>;
@@ -120,6 +123,8 @@ export async function createCoreHarness(options: CoreHarnessOptions = {}): Promi
     },
     send: (person, text, capabilities) => harness.deliver(eventFor(person, { type: "text", text }), capabilities),
     press: (person, action, capabilities) => harness.deliver(eventFor(person, { type: "action", action }), capabilities),
+    sendPhoto: (person, photo, caption) =>
+      harness.deliver(eventFor(person, { type: "photo", photo, ...(caption === undefined ? {} : { caption }) })),
     async onboard(person, { locale = "de", areaName = "Hammah" } = {}) {
       await harness.send(person, "/start");
       const areaPrompt = await harness.press(person, `onboarding:lang:${locale}`);

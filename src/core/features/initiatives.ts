@@ -1,6 +1,7 @@
 import type { Feature } from "../conversation/feature.js";
 import type { Turn } from "../conversation/turn.js";
 import { areaLineage } from "../model/area-tree.js";
+import type { InboundPhoto } from "../model/photo.js";
 import { isInitiativeSlug } from "../model/initiative-slug.js";
 import { grantsAllow, type RoleGrant } from "../model/role.js";
 import type { Clock } from "../ports/clock.js";
@@ -14,6 +15,7 @@ import type { IdeaStore } from "./ideas/idea-ports.js";
 import { fileReport } from "./ideas/participation.js";
 import { parseEventDate, renderNews } from "./news-format.js";
 import { announcePendingNews, publishNews, type NewsModerationDeps } from "./news-moderation.js";
+import { keepPhoto } from "./photo-step.js";
 import { areaChoices, pickArea } from "./preference-choices.js";
 
 export interface InitiativesDeps extends NewsModerationDeps {
@@ -190,20 +192,29 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
     turn.say("initiatives:post-text", { name: initiative.name });
   }
 
+  /** The initiative the manager is posting for, if they still manage it; otherwise answers. */
+  async function postingFor(turn: Turn): Promise<Initiative | undefined> {
+    const initiativeId = turn.state.data["initiativeId"];
+    const initiative = typeof initiativeId === "number" ? await deps.initiatives.get(initiativeId) : undefined;
+    // The role may have been withdrawn while the manager was typing.
+    if (!initiative || !managedInitiativeIds(await turn.roles()).includes(initiative.id)) {
+      turn.leave();
+      turn.say("initiatives:not-a-manager");
+      return undefined;
+    }
+    return initiative;
+  }
+
+  const photoChoices = (turn: Turn) => [[{ label: turn.t("initiatives:post-without-photo"), action: `${FEATURE}:nophoto` }]];
+
   async function handlePostText(turn: Turn, text: string): Promise<void> {
     const data = turn.state.data;
     if (turn.state.step === "report") {
       const newsId = typeof data["newsId"] === "number" ? data["newsId"] : undefined;
       return report(turn, newsId, text.trim() || null);
     }
-    const initiativeId = typeof data["initiativeId"] === "number" ? data["initiativeId"] : undefined;
-    const initiative = initiativeId === undefined ? undefined : await deps.initiatives.get(initiativeId);
-    // The role may have been withdrawn while the manager was typing.
-    if (!initiative || !managedInitiativeIds(await turn.roles()).includes(initiative.id)) {
-      turn.leave();
-      turn.say("initiatives:not-a-manager");
-      return;
-    }
+    const initiative = await postingFor(turn);
+    if (!initiative) return;
     const value = text.trim();
     if (turn.state.step === "text") {
       if (value.length === 0 || value.length > MAX_NEWS_LENGTH) {
@@ -224,7 +235,30 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
       turn.say("initiatives:post-place", { skip: SKIP });
       return;
     }
-    // step "place": the last one
+    if (turn.state.step === "place") {
+      turn.enter(FEATURE, "photo", { ...data, place: value === SKIP || value === "" ? null : value.slice(0, 200) });
+      turn.say("initiatives:post-photo", { skip: SKIP }, photoChoices(turn));
+      return;
+    }
+    // step "photo": text instead of a photo
+    if (value === SKIP) return finishPost(turn, initiative, null);
+    turn.say("initiatives:post-photo", { skip: SKIP }, photoChoices(turn));
+  }
+
+  async function handlePostPhoto(turn: Turn, photo: InboundPhoto): Promise<void> {
+    if (turn.state.flow !== FEATURE || turn.state.step !== "photo") {
+      const early = turn.state.step === "text" || turn.state.step === "date" || turn.state.step === "place";
+      turn.say(early ? "initiatives:post-photo-not-now" : "common:photo-not-expected");
+      return;
+    }
+    const initiative = await postingFor(turn);
+    if (!initiative) return;
+    const photoId = await keepPhoto(deps.photos, turn, photo, photoChoices(turn));
+    if (photoId !== undefined) await finishPost(turn, initiative, photoId);
+  }
+
+  async function finishPost(turn: Turn, initiative: Initiative, photoId: number | null): Promise<void> {
+    const data = turn.state.data;
     const eventDate = typeof data["eventDate"] === "string" ? new Date(data["eventDate"]) : null;
     const item = await deps.initiatives.addNews({
       initiativeId: initiative.id,
@@ -232,7 +266,8 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
       authorResidentId: turn.resident.id,
       text: String(data["text"] ?? ""),
       eventDate,
-      place: value === SKIP || value === "" ? null : value.slice(0, 200),
+      place: typeof data["place"] === "string" ? data["place"] : null,
+      photoId,
       status: initiative.trusted ? "published" : "pending",
       now: deps.clock.now(),
     });
@@ -326,6 +361,11 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
           return askReportReason(turn, id);
         case "repx":
           return report(turn, id, null);
+        case "nophoto": {
+          if (turn.state.flow !== FEATURE || turn.state.step !== "photo") return turn.say("common:stale-action");
+          const initiative = await postingFor(turn);
+          return initiative ? finishPost(turn, initiative, null) : undefined;
+        }
         case "post": {
           const initiative = await deps.initiatives.get(id);
           if (!initiative || !managedInitiativeIds(await turn.roles()).includes(id)) return turn.say("initiatives:not-a-manager");
@@ -336,6 +376,7 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
       }
     },
     handleText: (turn, text) => handlePostText(turn, text),
+    handlePhoto: (turn, photo) => handlePostPhoto(turn, photo),
   };
 }
 

@@ -4,6 +4,7 @@ import type { Locale } from "../model/locale.js";
 import type { OutboundMessage } from "../model/outbound-message.js";
 import type { Clock } from "../ports/clock.js";
 import type { Initiative, InitiativeStore, NewsItem } from "../ports/initiatives.js";
+import type { PhotoStore, StoredPhoto } from "../ports/photo-store.js";
 import type { Publisher } from "../ports/publisher.js";
 import type { AreaStore } from "../ports/stores.js";
 import type { Translator } from "../ports/translator.js";
@@ -17,6 +18,7 @@ import { renderNews } from "./news-format.js";
 export interface NewsModerationDeps {
   readonly initiatives: InitiativeStore;
   readonly areas: AreaStore;
+  readonly photos: PhotoStore;
   readonly moderation: ModerationStore;
   readonly audit: AuditStore;
   readonly publisher: Publisher;
@@ -28,30 +30,43 @@ const FEATURE = "newsmod";
 const REASON_MAX = 500;
 const QUEUE_LIMIT = 200;
 
-/** Delivers a published item to the "news" feed of its initiative's area and to its followers. */
+/** The photo of a news item, if it has one that is still stored. */
+export async function photoOfNews(deps: Pick<NewsModerationDeps, "photos">, item: NewsItem): Promise<StoredPhoto | undefined> {
+  return item.photoId === null ? undefined : deps.photos.get(item.photoId);
+}
+
+/** The image of a news item's photo in `locale`, for a message. */
+function newsImage(deps: Pick<NewsModerationDeps, "translator">, photo: StoredPhoto | undefined, initiative: Initiative, locale: Locale) {
+  return photo ? { image: { bytes: photo.bytes, alt: deps.translator.t(locale, "initiatives:news-photo-alt", { name: initiative.name }) } } : {};
+}
+
+/** Delivers a published item, with its photo, to the "news" feed of its initiative's area and to its followers. */
 export async function publishNews(
-  deps: Pick<NewsModerationDeps, "publisher" | "translator">,
+  deps: Pick<NewsModerationDeps, "publisher" | "translator" | "photos">,
   item: NewsItem,
   initiative: Initiative,
 ): Promise<void> {
+  const photo = await photoOfNews(deps, item);
   await deps.publisher.publish({
     audience: { kind: "feed", feed: "news", areaId: initiative.areaId, initiativeId: initiative.id },
     origin: `news:${item.id}:published`,
     title: `${initiative.name}: ${item.text.slice(0, 60)}`,
-    content: (locale) => ({ html: renderNews(deps.translator, locale, item, initiative.name) }),
+    content: (locale) => ({ html: renderNews(deps.translator, locale, item, initiative.name), ...newsImage(deps, photo, initiative, locale) }),
   });
 }
 
-/** The card moderators see for a pending news item, with Approve / Reject choices. */
+/** The card moderators see for a pending news item, with its photo and Approve / Reject choices. */
 export function newsModerationCard(
   deps: Pick<NewsModerationDeps, "translator">,
   item: NewsItem,
   initiative: Initiative,
   place: string | null,
   locale: Locale,
+  photo?: StoredPhoto,
 ): OutboundMessage {
   const t = (key: string, values?: Record<string, string | number>) => deps.translator.t(locale, key, values);
   return {
+    ...newsImage(deps, photo, initiative, locale),
     html: [
       t("initiatives:mod-card", { id: item.id, area: place ?? t("ideas:no-area"), author: item.authorId }),
       renderNews(deps.translator, locale, item, initiative.name),
@@ -72,22 +87,27 @@ async function placeOf(deps: Pick<NewsModerationDeps, "areas">, initiative: Init
 /** Sends a newly posted pending item to the moderation chat or the moderators of its area. */
 export async function announcePendingNews(deps: NewsModerationDeps, item: NewsItem, initiative: Initiative): Promise<void> {
   const place = await placeOf(deps, initiative);
+  const photo = await photoOfNews(deps, item);
   await toModerators(deps, initiative.areaId, `news:${item.id}:pending`, (locale) =>
-    newsModerationCard(deps, item, initiative, place, locale),
+    newsModerationCard(deps, item, initiative, place, locale, photo),
   );
 }
 
 /** Pending news for /queue, only of initiatives whose area this moderator is responsible for. */
 export function createNewsQueueSource(deps: NewsModerationDeps): ModerationQueueSource {
   return {
-    async pendingCards(turn) {
-      const cards: OutboundMessage[] = [];
+    async pendingCards(turn, limit) {
+      const mine: { item: NewsItem; initiative: Initiative }[] = [];
       for (const item of await deps.initiatives.pendingNews(QUEUE_LIMIT)) {
         const initiative = await deps.initiatives.get(item.initiativeId);
-        if (!initiative || !(await mayAct(turn, deps.areas, "moderator", initiative.areaId))) continue;
-        cards.push(newsModerationCard(deps, item, initiative, await placeOf(deps, initiative), turn.locale));
+        if (initiative && (await mayAct(turn, deps.areas, "moderator", initiative.areaId))) mine.push({ item, initiative });
       }
-      return cards;
+      const cards: OutboundMessage[] = [];
+      for (const { item, initiative } of mine.slice(0, Math.max(0, limit))) {
+        const photo = await photoOfNews(deps, item);
+        cards.push(newsModerationCard(deps, item, initiative, await placeOf(deps, initiative), turn.locale, photo));
+      }
+      return { total: mine.length, cards };
     },
   };
 }

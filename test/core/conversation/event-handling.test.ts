@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { InboundEvent } from "../../../src/core/model/inbound-event.js";
 import { createCoreHarness, BUTTONS, type CoreHarness, type Person } from "../../support/core-harness.js";
+import { tinyPng } from "../../support/tiny-png.js";
 
 let h: CoreHarness;
 beforeAll(async () => {
@@ -59,5 +60,30 @@ describe("inbound events", () => {
     expect(replies[0]!.message.html).not.toContain("<b>x");
     const unknown = await h.send(person, "/nosuch");
     expect(unknown[0]!.message.html).toContain("nosuch");
+  });
+});
+
+describe("photos outside a flow that asks for one", () => {
+  const photo = { status: "ok", bytes: tinyPng(), mimeType: "image/png" } as const;
+
+  it("are not kept; the resident learns where photos go and gets the menu", async () => {
+    const person: Person = { channel: "telegram", userId: "4101" };
+    await h.onboard(person);
+    const replies = await h.sendPhoto(person, photo, "Schaut mal");
+    expect(replies[0]!.text).toContain("Ein Foto kann ich hier nicht verwenden");
+    expect(replies).toHaveLength(2); // the explanation, then the main menu
+    expect(replies[1]!.choices.length).toBeGreaterThan(0);
+    expect(await h.db.prisma.photo.count()).toBe(0);
+  });
+
+  it("resume onboarding for someone who has not finished it", async () => {
+    const replies = await h.sendPhoto({ channel: "telegram", userId: "4102" }, photo);
+    expect(replies.at(-1)!.choices.map((c) => c.action)).toContain("onboarding:lang:de");
+    expect(await h.db.prisma.photo.count()).toBe(0);
+  });
+
+  it("are ignored in groups", async () => {
+    const group: Person = { channel: "telegram", userId: "4101", chatId: "-4100", chatKind: "group" };
+    expect(await h.sendPhoto(group, photo)).toEqual([]);
   });
 });

@@ -21,6 +21,7 @@ let access: PrismaAccess | undefined;
 const lazy: PrismaAccess = { client: () => access!.client(), run: (work) => access!.run(work) };
 // The harness makes its own clock; the feature gets one on the same start time.
 const clock = createTestClock();
+const newsPhoto = tinyPng(6, [250, 180, 0]);
 let translator: Translator;
 
 const anna: Person = { channel: "telegram", userId: "6001" };
@@ -36,6 +37,7 @@ beforeAll(async () => {
   const news: NewsModerationDeps = {
     initiatives: createInitiativeStore(lazy),
     areas: createAreaStore(lazy),
+    photos: ideaStores.photos,
     moderation: ideaStores.moderation,
     audit: ideaStores.audit,
     publisher: createOutboxPublisher({ access: lazy, clock }),
@@ -120,8 +122,14 @@ describe("news by managers", () => {
     await h.send(manager, "Osterfeuer <am> Samstag");
     expect(texts(await h.send(manager, "31.02.2027"))[0]).toContain("nicht als Datum erkannt");
     await h.send(manager, "27.03.2027 19:30");
-    const done = await h.send(manager, "Festplatz");
-    const item = await h.db.prisma.newsItem.findFirstOrThrow({ where: { initiativeId: ffw } });
+    const photoStep = await h.send(manager, "Festplatz");
+    expect(photoStep[0]!.text).toContain("Foto dazu zeigen");
+    expect(photoStep[0]!.choices.map((c) => c.action)).toEqual(["initiatives:nophoto"]);
+    expect(texts(await h.sendPhoto(manager, { status: "too-large" }))[0]).toContain("höchstens 5 MB");
+    expect(await h.db.prisma.newsItem.count({ where: { initiativeId: ffw } })).toBe(0);
+    const done = await h.sendPhoto(manager, { status: "ok", bytes: newsPhoto, mimeType: "image/png" });
+    const item = await h.db.prisma.newsItem.findFirstOrThrow({ where: { initiativeId: ffw }, include: { photo: true } });
+    expect(Buffer.from(item.photo!.bytes)).toEqual(Buffer.from(newsPhoto));
     expect(done[0]!.text).toBe(`Danke! Ihre Neuigkeit (Nr. ${item.id}) wird vor der Veröffentlichung geprüft.`);
     expect(item.status).toBe("pending");
     expect(item.authorResidentId).toBe(await residentOf(manager));
@@ -135,10 +143,14 @@ describe("news by managers", () => {
     expect(cardDe.html).toContain(`Neue Neuigkeit Nr. ${item.id}`);
     expect(cardDe.html).toContain("Osterfeuer &lt;am&gt; Samstag");
     expect(JSON.stringify(cardDe.choices)).toContain(`newsmod:ok:${item.id}`);
+    // Moderators see the photo before it becomes public.
+    expect(Buffer.from(cardDe.image!)).toEqual(Buffer.from(newsPhoto));
+    expect(cardDe.alt).toBe("Foto zur Nachricht von Feuerwehr Hammah");
     expect(await h.db.prisma.broadcast.count({ where: { origin: { endsWith: ":published" } } })).toBe(0);
 
     const [queued] = (await h.send(moderator, "/queue")).slice(-1);
     expect(queued!.text).toContain("Osterfeuer <am> Samstag");
+    expect(Buffer.from(queued!.message.image!.bytes)).toEqual(Buffer.from(newsPhoto));
     expect(queued!.choices.map((c) => c.action)).toEqual([`newsmod:ok:${item.id}`, `newsmod:no:${item.id}`]);
 
     expect(texts(await h.send(anna, `/news_approve ${item.id}`))[0]).toBe("Das dürfen nur Moderatorinnen und Moderatoren.");
@@ -166,16 +178,22 @@ describe("news by managers", () => {
     expect(broadcast.deliveries.map((d) => d.chatId)).toEqual(["6001"]);
     const german = broadcast.contents.find((c) => c.locale === "de")!.html;
     expect(german).toBe("<b>Feuerwehr Hammah</b>\nOsterfeuer &lt;am&gt; Samstag\nWann: 27.03.2027 19:30\nWo: Festplatz");
+    expect(Buffer.from(broadcast.contents.find((c) => c.locale === "en")!.image!)).toEqual(Buffer.from(newsPhoto));
   });
 
   it("publishes news of a trusted initiative without moderation", async () => {
     await h.db.prisma.subscription.create({ data: { channel: "telegram", chatId: "-900", feed: "news", scope: "*", createdBy: "x" } });
     await h.press(manager, `initiatives:post:${chor}`);
     await h.send(manager, "Probe fällt aus");
+    // A photo before it is asked for is not kept; "-" at the photo step goes on without one.
+    const early = await h.sendPhoto(manager, { status: "ok", bytes: newsPhoto, mimeType: "image/png" });
+    expect(texts(early)[0]).toContain("nachdem Sie Text, Datum und Ort angegeben haben");
+    await h.send(manager, "-");
     await h.send(manager, "-");
     expect(texts(await h.send(manager, "-"))).toEqual(["Ihre Neuigkeit ist veröffentlicht und wird jetzt verteilt."]);
-    const latest = await h.db.prisma.broadcast.findFirstOrThrow({ orderBy: { id: "desc" }, include: { deliveries: true } });
+    const latest = await h.db.prisma.broadcast.findFirstOrThrow({ orderBy: { id: "desc" }, include: { deliveries: true, contents: true } });
     expect(latest.deliveries.map((d) => d.chatId)).toEqual(["-900"]);
+    expect(latest.contents.every((c) => c.image === null)).toBe(true);
   });
 
   it("shows the latest news of what a resident follows", async () => {
@@ -285,6 +303,7 @@ describe("news moderation", () => {
     await h.send(manager, text);
     await h.send(manager, "-");
     await h.send(manager, "-");
+    await h.press(manager, "initiatives:nophoto");
     return (await h.db.prisma.newsItem.findFirstOrThrow({ where: { text }, orderBy: { id: "desc" } })).id;
   }
 

@@ -1,6 +1,7 @@
 import type { Turn } from "../../conversation/turn.js";
 import { areaLineage } from "../../model/area-tree.js";
 import type { Choice } from "../../model/outbound-message.js";
+import { imageOf } from "../photo-step.js";
 import { mayAct } from "./access.js";
 import type { IdeasDeps } from "./ideas-deps.js";
 import { isPublic, type Idea, type StatusChange } from "./idea-model.js";
@@ -101,7 +102,8 @@ export function createBrowse(deps: IdeasDeps) {
     }
     rows.push(...results.map((r) => [{ label: turn.t("ideas:open-result", { id: r.id }), action: `results:show:${r.id}` }]));
     rows.push([{ label: turn.t("ideas:to-list"), action: "ideas:list:n:0" }]);
-    turn.reply({ html, choices: rows });
+    const image = await imageOf(deps.photos, idea.photoId, turn.t("ideas:photo-alt", { title: idea.title }));
+    turn.reply({ html, choices: rows, ...(image ? { image } : {}) });
   }
 
   return { list, show };

@@ -8,6 +8,8 @@ export interface NewIdea {
   readonly category: string;
   readonly authorId: number;
   readonly photoId?: number | null;
+  /** From the core's clock, so the daily limit counts in the same time as it is checked. */
+  readonly createdAt: Date;
 }
 
 export type IdeaSort = "new" | "top";

@@ -1,6 +1,7 @@
 import type { Turn } from "../../conversation/turn.js";
 import type { OutboundMessage } from "../../model/outbound-message.js";
 import type { Clock } from "../../ports/clock.js";
+import type { PhotoStore } from "../../ports/photo-store.js";
 import type { Publisher } from "../../ports/publisher.js";
 import type { AreaStore, ResidentStore } from "../../ports/stores.js";
 import type { Translator } from "../../ports/translator.js";
@@ -39,6 +40,7 @@ export interface IdeasStores {
   readonly moderation: ModerationStore;
   readonly audit: AuditStore;
   readonly results: CouncilResultStore;
+  readonly photos: PhotoStore;
 }
 
 export interface IdeasDeps extends IdeasStores {
@@ -53,11 +55,12 @@ export interface IdeasDeps extends IdeasStores {
 }
 
 /**
- * Cards of other pending items for /queue, already limited to what this moderator may decide.
+ * Other pending items for /queue, already limited to what this moderator may decide: how many
+ * there are, and the cards of the oldest `limit` (only those load their photos).
  *
  * @example
- * const news: ModerationQueueSource = { pendingCards: async (turn) => [{ html: "…", choices: [] }] };
+ * const news: ModerationQueueSource = { pendingCards: async (turn, limit) => ({ total: 1, cards: [{ html: "…" }] }) };
  */
 export interface ModerationQueueSource {
-  pendingCards(turn: Turn): Promise<OutboundMessage[]>;
+  pendingCards(turn: Turn, limit: number): Promise<{ readonly total: number; readonly cards: readonly OutboundMessage[] }>;
 }

@@ -49,6 +49,8 @@ export function createIdeasFeature(deps: IdeasDeps): Feature {
           return submit.chooseArea(turn, args[0]);
         case "cat":
           return submit.chooseCategory(turn, args[0]);
+        case "nophoto":
+          return submit.skipPhoto(turn);
         case "send":
           return submit.send(turn);
         case "list":
@@ -76,5 +78,6 @@ export function createIdeasFeature(deps: IdeasDeps): Feature {
       }
       return submit.handleText(turn, text);
     },
+    handlePhoto: (turn, photo) => submit.handlePhoto(turn, photo),
   };
 }

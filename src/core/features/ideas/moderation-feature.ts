@@ -1,5 +1,6 @@
 import type { Feature } from "../../conversation/feature.js";
 import type { Turn } from "../../conversation/turn.js";
+import type { OutboundMessage } from "../../model/outbound-message.js";
 import { actorOf, deny, idAndRest, mayAct, parseId } from "./access.js";
 import type { IdeasDeps } from "./ideas-deps.js";
 export type { ModerationQueueSource } from "./ideas-deps.js";
@@ -68,9 +69,14 @@ export function createModerationFeature(deps: IdeasDeps): Feature {
     const pending = await deps.ideas.listByStatus(["pending"], "oldest", 200);
     const mine = [];
     for (const idea of pending) if (await mayAct(turn, deps.areas, "moderator", idea.areaId)) mine.push(idea);
-    const others = [];
-    for (const source of deps.queueSources ?? []) others.push(...(await source.pendingCards(turn)));
-    if (mine.length === 0 && others.length === 0) {
+    let othersTotal = 0;
+    const others: OutboundMessage[] = [];
+    for (const source of deps.queueSources ?? []) {
+      const found = await source.pendingCards(turn, QUEUE_SHOWN - others.length);
+      othersTotal += found.total;
+      others.push(...found.cards);
+    }
+    if (mine.length === 0 && othersTotal === 0) {
       turn.say("ideas:queue-empty");
       return;
     }
@@ -78,12 +84,13 @@ export function createModerationFeature(deps: IdeasDeps): Feature {
       turn.say("ideas:queue-heading", { count: mine.length, shown: Math.min(QUEUE_SHOWN, mine.length) });
       const names = new Map((await deps.areas.list()).map((a) => [a.id, a.name]));
       for (const idea of mine.slice(0, QUEUE_SHOWN)) {
-        turn.reply(moderationCard(deps, idea, idea.areaId === null ? null : (names.get(idea.areaId) ?? null), turn.locale));
+        const photo = idea.photoId === null ? undefined : await deps.photos.get(idea.photoId);
+        turn.reply(moderationCard(deps, idea, idea.areaId === null ? null : (names.get(idea.areaId) ?? null), turn.locale, photo));
       }
     }
-    if (others.length > 0) {
-      turn.say("ideas:queue-other-heading", { count: others.length, shown: Math.min(QUEUE_SHOWN, others.length) });
-      for (const card of others.slice(0, QUEUE_SHOWN)) turn.reply(card);
+    if (othersTotal > 0) {
+      turn.say("ideas:queue-other-heading", { count: othersTotal, shown: others.length });
+      for (const card of others) turn.reply(card);
     }
   }
 

@@ -1,6 +1,7 @@
 import { areaLineage } from "../../model/area-tree.js";
 import type { Locale } from "../../model/locale.js";
 import type { OutboundMessage } from "../../model/outbound-message.js";
+import type { StoredPhoto } from "../../ports/photo-store.js";
 import { grantsAllow } from "../../model/role.js";
 import type { IdeasDeps } from "./ideas-deps.js";
 import type { Idea } from "./idea-model.js";
@@ -35,10 +36,20 @@ export async function toModerators(
   await deps.publisher.publish({ audience: { kind: "residents", residentIds }, origin, title: origin, content });
 }
 
-/** The card moderators see for a pending idea, with Approve / Reject choices. */
-export function moderationCard(deps: IdeasDeps, idea: Idea, place: string | null, locale: Locale): OutboundMessage {
+/**
+ * The card moderators see for a pending idea, with Approve / Reject choices, and its photo: a
+ * photo becomes public with the idea, so moderators must see it before they approve.
+ */
+export function moderationCard(
+  deps: Pick<IdeasDeps, "translator">,
+  idea: Idea,
+  place: string | null,
+  locale: Locale,
+  photo?: StoredPhoto,
+): OutboundMessage {
   const t = (key: string, values?: Record<string, string | number>) => deps.translator.t(locale, key, values);
   return {
+    ...(photo ? { image: { bytes: photo.bytes, alt: t("ideas:photo-alt", { title: idea.title }) } } : {}),
     html: t("ideas:mod-card", {
       id: idea.id,
       title: idea.title,

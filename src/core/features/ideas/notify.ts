@@ -68,6 +68,7 @@ export async function notifyProgress(deps: IdeasDeps, idea: Idea, note: string):
 export async function announceApproved(deps: IdeasDeps, idea: Idea): Promise<void> {
   const link = `idea_${idea.id}`;
   const area = idea.areaId === null ? undefined : await deps.areas.get(idea.areaId);
+  const photo = idea.photoId === null ? undefined : await deps.photos.get(idea.photoId);
   await deps.publisher.publish({
     audience: { kind: "feed", feed: "ideas", areaId: idea.areaId },
     origin: `idea:${idea.id}:published`,
@@ -81,6 +82,7 @@ export async function announceApproved(deps: IdeasDeps, idea: Idea): Promise<voi
         command: `/start ${link}`,
       }),
       choices: [[{ label: deps.translator.t(locale, "ideas:open-idea"), action: `${DEEP_LINK_ACTION}:${link}` }]],
+      ...(photo ? { image: { bytes: photo.bytes, alt: deps.translator.t(locale, "ideas:photo-alt", { title: idea.title }) } } : {}),
     }),
   });
 }

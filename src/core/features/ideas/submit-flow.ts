@@ -1,7 +1,9 @@
 import type { Turn } from "../../conversation/turn.js";
 import type { Choice } from "../../model/outbound-message.js";
+import type { InboundPhoto } from "../../model/photo.js";
 import { selectableAreas } from "../../model/area-tree.js";
 import { choiceRows } from "../../render/choice-rows.js";
+import { imageOf, keepPhoto, photoIdIn } from "../photo-step.js";
 import { actorOf } from "./access.js";
 import type { IdeasDeps } from "./ideas-deps.js";
 import type { Idea } from "./idea-model.js";
@@ -15,6 +17,7 @@ interface Draft {
   readonly description?: string;
   readonly areaId?: number | null;
   readonly category?: string;
+  readonly photoId?: number;
 }
 
 const cancelRow = (turn: Turn): Choice[] => [{ label: turn.t("ideas:cancel"), action: "ideas:cancel" }];
@@ -26,6 +29,7 @@ function draftOf(turn: Turn): Draft {
     ...(typeof data.description === "string" ? { description: data.description } : {}),
     ...(typeof data.areaId === "number" || data.areaId === null ? { areaId: data.areaId } : {}),
     ...(typeof data.category === "string" ? { category: data.category } : {}),
+    ...(photoIdIn(data) !== undefined ? { photoId: photoIdIn(data) } : {}),
   };
 }
 
@@ -69,7 +73,7 @@ export async function refuseSubmission(deps: IdeasDeps, turn: Turn): Promise<boo
   return false;
 }
 
-/** The submit flow: title → description → area → category → similar ideas → send. */
+/** The submit flow: title → description → area → category → optional photo → similar ideas → send. */
 export function createSubmitFlow(deps: IdeasDeps) {
   const { config } = deps;
 
@@ -114,6 +118,8 @@ export function createSubmitFlow(deps: IdeasDeps) {
         return;
       }
       await askArea(turn, { ...draft, description: value });
+    } else if (turn.state.step === "photo") {
+      turn.say("ideas:ask-photo", {}, photoChoices(turn));
     } else {
       turn.say("ideas:pick-option", {}, [cancelRow(turn)]);
     }
@@ -137,7 +143,39 @@ export function createSubmitFlow(deps: IdeasDeps) {
       turn.say("common:stale-action");
       return;
     }
-    turn.enter(IDEAS_FLOW, "confirm", { ...draft, category });
+    turn.enter(IDEAS_FLOW, "photo", { ...draft, category });
+    turn.say("ideas:ask-photo", {}, photoChoices(turn));
+  }
+
+  const photoChoices = (turn: Turn): Choice[][] => [[{ label: turn.t("ideas:without-photo"), action: "ideas:nophoto" }], cancelRow(turn)];
+
+  async function handlePhoto(turn: Turn, photo: InboundPhoto): Promise<void> {
+    if (turn.state.step !== "photo") {
+      // Not kept for later: the resident would not know it is attached until the preview.
+      const early = turn.state.step === "title" || turn.state.step === "description" || turn.state.step === "area" || turn.state.step === "category";
+      turn.say(early ? "ideas:photo-not-now" : "common:photo-not-expected");
+      return;
+    }
+    const photoId = await keepPhoto(deps.photos, turn, photo, photoChoices(turn));
+    if (photoId !== undefined) await confirm(turn, { ...draftOf(turn), photoId });
+  }
+
+  async function skipPhoto(turn: Turn): Promise<void> {
+    if (turn.state.step !== "photo") {
+      turn.say("common:stale-action");
+      return;
+    }
+    await confirm(turn, draftOf(turn));
+  }
+
+  async function confirm(turn: Turn, draft: Draft): Promise<void> {
+    if (!draft.title || !draft.description || !draft.category) {
+      turn.say("common:stale-action");
+      return;
+    }
+    turn.enter(IDEAS_FLOW, "confirm", { ...draft });
+    const image = await imageOf(deps.photos, draft.photoId, turn.t("ideas:photo-alt", { title: draft.title }));
+    const withImage = image ? { image } : {};
     const similar = await similarIdeas(deps, draft.title, draft.description);
     const send = [
       { label: turn.t("ideas:send"), action: "ideas:send" },
@@ -150,19 +188,16 @@ export function createSubmitFlow(deps: IdeasDeps) {
       const list = similar
         .map((idea) => turn.t("ideas:similar-line", { id: idea.id, title: idea.title, supports: idea.supportCount }))
         .join("\n");
-      turn.reply({ html: `${turn.t("ideas:similar-found")}\n${list}`, choices: [...rows, send] });
+      turn.reply({ html: `${turn.t("ideas:similar-found")}\n${list}`, choices: [...rows, send], ...withImage });
       return;
     }
-    turn.say(
-      "ideas:preview",
-      {
-        title: draft.title,
-        description: draft.description,
-        area: await areaName(deps, draft.areaId ?? null, turn.locale),
-        category: turn.t(`ideas:category-${category}`),
-      },
-      [send],
-    );
+    const preview = turn.t("ideas:preview", {
+      title: draft.title,
+      description: draft.description,
+      area: await areaName(deps, draft.areaId ?? null, turn.locale),
+      category: turn.t(`ideas:category-${draft.category}`),
+    });
+    turn.reply({ html: preview, choices: [send], ...withImage });
   }
 
   async function send(turn: Turn): Promise<void> {
@@ -172,6 +207,7 @@ export function createSubmitFlow(deps: IdeasDeps) {
       return;
     }
     if (await refuseSubmission(deps, turn)) return;
+    const photo = draft.photoId === undefined ? undefined : await deps.photos.get(draft.photoId);
     const idea = await deps.ideas.create(
       {
         title: draft.title,
@@ -179,12 +215,14 @@ export function createSubmitFlow(deps: IdeasDeps) {
         areaId: draft.areaId ?? null,
         category: draft.category,
         authorId: turn.resident.id,
+        photoId: photo?.id ?? null,
+        createdAt: deps.clock.now(),
       },
       actorOf(turn),
     );
     turn.leave();
     const place = idea.areaId === null ? null : ((await deps.areas.get(idea.areaId))?.name ?? null);
-    await toModerators(deps, idea.areaId, `idea:${idea.id}:submitted`, (locale) => moderationCard(deps, idea, place, locale));
+    await toModerators(deps, idea.areaId, `idea:${idea.id}:submitted`, (locale) => moderationCard(deps, idea, place, locale, photo));
     turn.say("ideas:submitted", { id: idea.id, title: idea.title }, [
       [{ label: turn.t("ideas:title"), action: "ideas:open" }],
     ]);
@@ -196,6 +234,8 @@ export function createSubmitFlow(deps: IdeasDeps) {
     listAreas,
     chooseArea,
     chooseCategory,
+    handlePhoto,
+    skipPhoto,
     send,
   };
 }

@@ -89,7 +89,8 @@ export async function createIdeasFixture(config: Partial<IdeasConfig> = {}): Pro
         areaChoice = all.at(-1)!.choices.find((c) => c.label === areaName)!;
       }
       await h.press(person, areaChoice.action);
-      const confirm = await h.press(person, `ideas:cat:${category}`);
+      await h.press(person, `ideas:cat:${category}`);
+      const confirm = await h.press(person, "ideas:nophoto");
       if (!confirm.at(-1)!.choices.some((c) => c.action === "ideas:send")) {
         throw new Error(`no send choice: ${confirm.map((r) => r.text).join(" | ")}`);
       }

@@ -39,12 +39,16 @@ describe("submitting an idea", () => {
     expect(area[0]!.choices[0]!.label).toBe("Hammah");
     const category = await f.h.press(anna, area[0]!.choices[0]!.action);
     expect(category[0]!.choices.map((c) => c.action)).toContain("ideas:cat:community");
-    const preview = await f.h.press(anna, "ideas:cat:community");
+    const photoStep = await f.h.press(anna, "ideas:cat:community");
+    expect(photoStep[0]!.text).toContain("Foto anhängen");
+    expect(photoStep[0]!.choices.map((c) => c.action)).toEqual(["ideas:nophoto", "ideas:cancel"]);
+    const preview = await f.h.press(anna, "ideas:nophoto");
     expect(preview[0]!.text).toContain("Ort: Hammah");
+    expect(preview[0]!.message.image).toBeUndefined();
     const sent = await f.h.press(anna, "ideas:send");
     expect(sent[0]!.text).toMatch(/Ihre Idee #\d+ „Sitzbank am Dorfteich“ wurde gesendet/);
     const idea = await f.h.db.prisma.idea.findFirstOrThrow({ orderBy: { id: "desc" } });
-    expect(idea).toMatchObject({ status: "pending", category: "community", photoRef: null });
+    expect(idea).toMatchObject({ status: "pending", category: "community", photoId: null });
   });
 
   it("sends every new submission to the moderators with approve and reject choices", async () => {
@@ -71,7 +75,8 @@ describe("submitting an idea", () => {
     await f.h.send(carla, "Neue Sitzbank am Teich");
     const area = await f.h.send(carla, "Eine Sitzbank am Dorfteich wäre schön für alle.");
     await f.h.press(carla, area[0]!.choices[0]!.action);
-    const similar = await f.h.press(carla, "ideas:cat:community");
+    await f.h.press(carla, "ideas:cat:community");
+    const similar = await f.h.press(carla, "ideas:nophoto");
     expect(similar[0]!.text).toContain("ähnliche Ideen");
     expect(similar[0]!.text).toContain(`#${pending.id} Sitzbank am Dorfteich`);
     const supportChoice = similar[0]!.choices.find((c) => c.action === `ideas:sup:${pending.id}`)!;

@@ -1,0 +1,49 @@
+import type { Turn } from "../conversation/turn.js";
+import type { Choice, OutboundImage } from "../model/outbound-message.js";
+import { PHOTO_MAX_BYTES, type InboundPhoto } from "../model/photo.js";
+import type { PhotoStore } from "../ports/photo-store.js";
+
+/**
+ * The image of a stored photo for a message, or undefined when there is none (or it was removed
+ * since: a draft may outlive an abandoned photo, and then the item simply goes without one).
+ */
+export async function imageOf(
+  photos: Pick<PhotoStore, "get">,
+  photoId: number | null | undefined,
+  alt: string,
+): Promise<OutboundImage | undefined> {
+  if (photoId === null || photoId === undefined) return undefined;
+  const photo = await photos.get(photoId);
+  return photo ? { bytes: photo.bytes, alt } : undefined;
+}
+
+/**
+ * Keeps a usable photo the resident just sent and returns its id; for one that cannot be used,
+ * answers why (with `choices`, so the step can still be skipped) and returns undefined.
+ */
+export async function keepPhoto(
+  photos: Pick<PhotoStore, "save">,
+  turn: Turn,
+  photo: InboundPhoto,
+  choices: readonly (readonly Choice[])[],
+): Promise<number | undefined> {
+  switch (photo.status) {
+    case "ok":
+      return photos.save({ bytes: photo.bytes, mimeType: photo.mimeType }, turn.resident.id);
+    case "too-large":
+      turn.say("common:photo-too-large", { max: PHOTO_MAX_BYTES / 1024 / 1024 }, choices);
+      return undefined;
+    case "unsupported":
+      turn.say("common:photo-unsupported", {}, choices);
+      return undefined;
+    case "unavailable":
+      turn.say("common:photo-unavailable", {}, choices);
+      return undefined;
+  }
+}
+
+/** A stored photo id kept in a flow's data, if any. */
+export function photoIdIn(data: Readonly<Record<string, unknown>>): number | undefined {
+  const value = data["photoId"];
+  return typeof value === "number" && Number.isInteger(value) ? value : undefined;
+}
