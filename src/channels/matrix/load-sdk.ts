@@ -53,3 +53,23 @@ export function createCryptoStore(sdk: MatrixSdk, directory: string): InstanceTy
   const crypto = requireFromSdk("@matrix-org/matrix-sdk-crypto-nodejs") as { StoreType: { Sqlite: number } };
   return new sdk.RustSdkCryptoStorageProvider(directory, crypto.StoreType.Sqlite);
 }
+
+/** The part of the native crypto package that decrypts attachments. */
+interface AttachmentCrypto {
+  EncryptedAttachment: new (encryptedData: Uint8Array, mediaEncryptionInfo: string) => unknown;
+  Attachment: { decrypt(attachment: unknown): Uint8Array };
+}
+
+/**
+ * Decrypts media of an encrypted room: `ciphertext` as downloaded, `file` the event's
+ * EncryptedFile. The native library checks the SHA-256 hash, so tampered bytes are refused.
+ * Only callable where encryption runs (the SDK loaded the native library).
+ */
+export function decryptAttachment(ciphertext: Uint8Array, file: Readonly<Record<string, unknown>>): Uint8Array {
+  if (!cryptoAvailable()) throw new Error("cannot decrypt media: end-to-end encryption is not available");
+  // The SDK's own decryptMedia downloads without a size limit or a timeout, so the channel fetches
+  // the ciphertext itself and only hands the decryption to the library.
+  const requireFromSdk = createRequire(createRequire(import.meta.url).resolve("matrix-bot-sdk"));
+  const crypto = requireFromSdk("@matrix-org/matrix-sdk-crypto-nodejs") as AttachmentCrypto;
+  return crypto.Attachment.decrypt(new crypto.EncryptedAttachment(ciphertext, JSON.stringify(file)));
+}

@@ -1,23 +1,27 @@
 import { createHash } from "node:crypto";
 import type { ConversationCore, HandleResult } from "../../core/conversation/conversation-core.js";
-import type { InboundEvent } from "../../core/model/inbound-event.js";
+import type { InboundEvent, InboundPayload } from "../../core/model/inbound-event.js";
 import { DEFAULT_LOCALE, SUPPORTED_LOCALES, type Locale } from "../../core/model/locale.js";
 import type { OutboundMessage } from "../../core/model/outbound-message.js";
+import type { InboundPhoto } from "../../core/model/photo.js";
 import type { ChannelSender } from "../../core/ports/channel-sender.js";
 import type { Logger } from "../../core/ports/logger.js";
 import type { Translator } from "../../core/ports/translator.js";
 import type { KeyValueStore } from "../../storage/stores/key-value-store.js";
 import { htmlToPlain } from "../../core/render/plain-text.js";
+import { receivePhoto } from "../receive-photo.js";
 import { cryptoAvailable, cryptoLoadError } from "./crypto-module.js";
+import { inboundMedia, type InboundMedia } from "./inbound-media.js";
 import { inboundText } from "./inbound-text.js";
-import { bridgeSdkLogs, createCryptoStore, loadMatrixSdk, type MatrixSdk } from "./load-sdk.js";
+import { bridgeSdkLogs, createCryptoStore, decryptAttachment, loadMatrixSdk, type MatrixSdk } from "./load-sdk.js";
 import { withRateLimitRetry } from "./matrix-errors.js";
 import { resolveAccessToken, type MatrixCredentials } from "./matrix-login.js";
 import { createMatrixSender } from "./matrix-sender.js";
 import { createMatrixStorage } from "./matrix-storage.js";
+import { createMediaDownloader, type MediaDownloader } from "./media-download.js";
 import { createMatrixTransport, type MatrixTransport } from "./matrix-transport.js";
 import { MATRIX_CAPABILITIES } from "./render-message.js";
-import { ADMIN_POWER_LEVEL, createRoomInfoCache, powerLevelOf, type RoomInfoCache } from "./room-info.js";
+import { ADMIN_POWER_LEVEL, createRoomInfoCache, powerLevelOf, type RoomInfo, type RoomInfoCache } from "./room-info.js";
 import { createSyncLoop, type RawEvent, type RoomSignal, type SyncingClient, type SyncLoop, type SyncResponse } from "./sync-loop.js";
 
 export interface MatrixChannelOptions {
@@ -65,6 +69,7 @@ interface Running {
   readonly userId: string;
   readonly transport: MatrixTransport;
   readonly rooms: RoomInfoCache;
+  readonly media: MediaDownloader;
 }
 
 interface Started {
@@ -73,6 +78,9 @@ interface Started {
 }
 
 const STATE_CHANGES = new Set(["m.room.member", "m.room.power_levels", "m.room.encryption"]);
+
+/** A room with the bot and one resident is their private chat; anything larger is a group. */
+const isPrivateRoom = (info: RoomInfo): boolean => info.members.size <= 2;
 
 /** A transaction id derived from an inbound event, so replies to a replayed event are not shown twice. */
 const replyTxn = (eventId: string, index: number): string =>
@@ -89,7 +97,8 @@ function syncingClientClass(sdk: MatrixSdk) {
 
 /**
  * The Matrix channel: joins rooms it is invited to, treats two-member rooms as private chats,
- * passes text and numbered replies to the core and sends its answers as HTML with a plain body.
+ * passes text, numbered replies and pictures sent in private chats to the core and sends its
+ * answers as HTML with a plain body.
  *
  * @example
  * const matrix = createMatrixChannel({
@@ -150,19 +159,47 @@ export function createMatrixChannel(options: MatrixChannelOptions): MatrixChanne
     }
   }
 
-  async function inboundEvent(r: Running, roomId: string, sender: string, eventId: string, text: string): Promise<InboundEvent> {
+  async function inboundEvent(r: Running, roomId: string, sender: string, eventId: string, payload: InboundPayload): Promise<InboundEvent> {
     const info = await r.rooms.get(roomId);
     const senderName = info.members.get(sender);
     return {
       eventId: `matrix:${eventId}`,
       channel: "matrix",
-      chat: { id: roomId, kind: info.members.size <= 2 ? "private" : "group" },
+      chat: { id: roomId, kind: isPrivateRoom(info) ? "private" : "group" },
       senderId: `matrix:${sender}`,
       ...(senderName ? { senderName } : {}),
       senderIsChatAdmin: powerLevelOf(info.powerLevels, sender) >= ADMIN_POWER_LEVEL,
-      payload: { type: "text", text },
+      payload,
       receivedAt: new Date(),
     };
+  }
+
+  /** Fetches (and where needed decrypts) a resident's picture; every failure becomes a status. */
+  async function fetchPhoto(r: Running, media: InboundMedia): Promise<InboundPhoto> {
+    if (media.kind === "refuse") return { status: media.status };
+    const { location, encryptedFile } = media;
+    // Without encryption running there is no key material to use; the ciphertext is useless.
+    if (encryptedFile && !r.client.crypto) return { status: "unavailable" };
+    return receivePhoto(
+      {
+        declaredBytes: media.declaredBytes,
+        async download(signal, maxBytes) {
+          const bytes = await r.media.download(location, signal, maxBytes);
+          return encryptedFile ? decryptAttachment(bytes, encryptedFile) : bytes;
+        },
+      },
+      log,
+    );
+  }
+
+  async function onPicture(r: Running, roomId: string, sender: string, eventId: string, media: InboundMedia): Promise<void> {
+    // The core ignores pictures in groups; not fetching them spares the homeserver and the bot.
+    if (!isPrivateRoom(await r.rooms.get(roomId))) return;
+    const photo = await fetchPhoto(r, media);
+    log.info({ roomId, eventId, status: photo.status }, "received a picture in a private chat");
+    const caption = media.caption === undefined ? {} : { caption: media.caption };
+    const inbound = await inboundEvent(r, roomId, sender, eventId, { type: "photo", photo, ...caption });
+    return deliver(r, roomId, inbound, eventId);
   }
 
   async function onInvite(r: Running, roomId: string, invite: RawEvent): Promise<void> {
@@ -179,7 +216,7 @@ export function createMatrixChannel(options: MatrixChannelOptions): MatrixChanne
       limit: 20,
     })) as { chunk?: RawEvent[] };
     if ((recent.chunk ?? []).some((e) => e.type === "m.room.message" && e.sender !== r.userId)) return;
-    const greeting = await inboundEvent(r, roomId, invite.sender, `invite:${roomId}`, "/start");
+    const greeting = await inboundEvent(r, roomId, invite.sender, `invite:${roomId}`, { type: "text", text: "/start" });
     await deliver(r, roomId, greeting, `invite:${roomId}`);
   }
 
@@ -206,8 +243,11 @@ export function createMatrixChannel(options: MatrixChannelOptions): MatrixChanne
         // The first sync of a new installation shows old history; it is not answered.
         if (initialSync || !event.event_id) return;
         const text = inboundText(event, prefix);
-        if (text === undefined) return;
-        const inbound = await inboundEvent(r, roomId, event.sender, event.event_id, text);
+        if (text === undefined) {
+          const media = inboundMedia(event);
+          return media ? onPicture(r, roomId, event.sender, event.event_id, media) : undefined;
+        }
+        const inbound = await inboundEvent(r, roomId, event.sender, event.event_id, { type: "text", text });
         return deliver(r, roomId, inbound, event.event_id);
       }
     }
@@ -237,6 +277,7 @@ export function createMatrixChannel(options: MatrixChannelOptions): MatrixChanne
       userId,
       transport: createMatrixTransport(client, { deepLinkLine }),
       rooms: createRoomInfoCache(client),
+      media: createMediaDownloader(options.homeserverUrl, accessToken),
     };
     const loop = createSyncLoop({
       client,

@@ -1,15 +1,22 @@
-/** The Matrix channel's parts that need no homeserver: crypto fallback, storage provider, rendering. */
+/** The Matrix channel's parts that need no homeserver: crypto fallback, storage provider, rendering, media. */
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cryptoAvailable, CryptoUnavailableError } from "../../../src/channels/matrix/crypto-module.js";
+import { inboundMedia, parseMxc } from "../../../src/channels/matrix/inbound-media.js";
 import { inboundText } from "../../../src/channels/matrix/inbound-text.js";
 import { createCryptoStore, loadMatrixSdk } from "../../../src/channels/matrix/load-sdk.js";
 import { sendOutcomeOf } from "../../../src/channels/matrix/matrix-errors.js";
 import { createMatrixStorage } from "../../../src/channels/matrix/matrix-storage.js";
+import { createMediaDownloader } from "../../../src/channels/matrix/media-download.js";
 import { renderTextContent } from "../../../src/channels/matrix/render-message.js";
+import { PhotoTooLargeError } from "../../../src/channels/receive-photo.js";
+import { acceptPhotoBytes, imageDimensions } from "../../../src/core/model/photo.js";
 import { createPrismaAccess } from "../../../src/storage/prisma-access.js";
 import { createKeyValueStore } from "../../../src/storage/stores/key-value-store.js";
 import { createTestDatabase, type TestDatabase } from "../../support/test-database.js";
+import { tinyJpeg } from "../../support/tiny-jpeg.js";
 
 describe("matrix-bot-sdk loading", () => {
   it("imports where the native crypto library is missing, and fails only on use of crypto", async () => {
@@ -95,5 +102,127 @@ describe("storage provider on the KeyValue table", () => {
     expect(await one.readValue("dm")).toBe("!room:example.org");
     await one.setSyncToken(null);
     expect(await one.getSyncToken()).toBeNull();
+  });
+});
+
+describe("pictures residents send", () => {
+  const event = (content: Record<string, unknown>) => ({ type: "m.room.message", sender: "@a:x", content });
+  const url = "mxc://example.org/AbC123_-x";
+  const location = { serverName: "example.org", mediaId: "AbC123_-x" };
+
+  it("reads m.image with its declared size, and a caption only when filename differs from body", () => {
+    expect(inboundMedia(event({ msgtype: "m.image", body: "Die Bank", filename: "IMG_1.jpg", info: { size: 1234, mimetype: "image/jpeg" }, url }))).toEqual({
+      kind: "fetch",
+      location,
+      declaredBytes: 1234,
+      caption: "Die Bank",
+    });
+    expect(inboundMedia(event({ msgtype: "m.image", body: "IMG_1.jpg", filename: "IMG_1.jpg", url }))).toEqual({ kind: "fetch", location });
+    // Before Matrix 1.10 there was no filename field and body was always the file name.
+    expect(inboundMedia(event({ msgtype: "m.image", body: "IMG_1.jpg", url }))).toEqual({ kind: "fetch", location });
+    expect(inboundMedia(event({ msgtype: "m.image", body: "  ", filename: "a.png", url }))).toEqual({ kind: "fetch", location });
+    // A size that is no whole non-negative number is not a declaration.
+    expect(inboundMedia(event({ msgtype: "m.image", body: "a.png", info: { size: "9999999" }, url }))).toEqual({ kind: "fetch", location });
+    expect(inboundMedia(event({ msgtype: "m.image", body: "a.png", info: { size: -1 }, url }))).toEqual({ kind: "fetch", location });
+  });
+
+  it("takes m.file with a JPEG or PNG type (or none) and refuses other types without fetching", () => {
+    expect(inboundMedia(event({ msgtype: "m.file", body: "scan.png", info: { mimetype: "image/PNG" }, url }))).toEqual({ kind: "fetch", location });
+    expect(inboundMedia(event({ msgtype: "m.file", body: "scan", url }))).toEqual({ kind: "fetch", location });
+    expect(inboundMedia(event({ msgtype: "m.file", body: "Plan", filename: "plan.pdf", info: { mimetype: "application/pdf" }, url }))).toEqual({
+      kind: "refuse",
+      status: "unsupported",
+      caption: "Plan",
+    });
+    expect(inboundMedia(event({ msgtype: "m.file", body: "a.gif", info: { mimetype: "image/gif" }, url }))).toEqual({ kind: "refuse", status: "unsupported" });
+  });
+
+  it("keeps the EncryptedFile of encrypted media for decryption", () => {
+    const file = { v: "v2", url, key: { kty: "oct", k: "x" }, iv: "iv", hashes: { sha256: "h" } };
+    expect(inboundMedia(event({ msgtype: "m.image", body: "a.jpg", info: { size: 10 }, file }))).toEqual({ kind: "fetch", location, encryptedFile: file, declaredBytes: 10 });
+    expect(inboundMedia(event({ msgtype: "m.image", body: "a.jpg", file: { ...file, url: "https://x/y" } }))).toEqual({ kind: "refuse", status: "unavailable" });
+  });
+
+  it("answers unavailable for a missing or malformed mxc URI and ignores edits and other messages", () => {
+    expect(inboundMedia(event({ msgtype: "m.image", body: "a.jpg" }))).toEqual({ kind: "refuse", status: "unavailable" });
+    expect(inboundMedia(event({ msgtype: "m.image", body: "a.jpg", url: "mxc://example.org/../../admin" }))).toEqual({ kind: "refuse", status: "unavailable" });
+    const edit = { msgtype: "m.image", body: "* a.jpg", url, "m.relates_to": { rel_type: "m.replace", event_id: "$x" } };
+    expect(inboundMedia(event(edit))).toBeUndefined();
+    expect(inboundMedia(event({ msgtype: "m.text", body: "hallo" }))).toBeUndefined();
+    expect(inboundMedia(event({ msgtype: "m.video", body: "v.mp4", url }))).toBeUndefined();
+  });
+
+  it("parses mxc URIs strictly", () => {
+    expect(parseMxc("mxc://matrix.example.org:8448/abc")).toEqual({ serverName: "matrix.example.org:8448", mediaId: "abc" });
+    expect(parseMxc("mxc://[::1]:8008/abc")).toEqual({ serverName: "[::1]:8008", mediaId: "abc" });
+    for (const bad of [undefined, 42, "", "mxc://example.org/", "mxc://example.org/a/b", "mxc://exa mple.org/a", "http://example.org/a", "mxc://example.org/a%2F"]) {
+      expect(parseMxc(bad)).toBeUndefined();
+    }
+  });
+
+  it("builds baseline JPEGs the photo checks accept", () => {
+    const jpeg = tinyJpeg({ width: 13, height: 21, shade: 30 });
+    expect(imageDimensions(jpeg)).toEqual({ w: 13, h: 21 });
+    expect(acceptPhotoBytes(jpeg)).toMatchObject({ status: "ok", mimeType: "image/jpeg" });
+    expect(tinyJpeg({ shade: 30 })).not.toEqual(tinyJpeg({ shade: 31 }));
+  });
+});
+
+describe("media downloads from the homeserver", () => {
+  interface Seen {
+    readonly path: string;
+    readonly headers: IncomingHttpHeaders;
+  }
+  let server: Server;
+  let baseUrl: string;
+  const seen: Seen[] = [];
+  /** How the test homeserver answers the authenticated endpoint: like an old server, a current one, or a missing file. */
+  let v1: "unrecognized" | "serves" | "not-found" = "serves";
+  const bytes = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      seen.push({ path: request.url ?? "", headers: request.headers });
+      const json = (status: number, body: unknown) => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+      const isV1 = request.url?.startsWith("/_matrix/client/v1/media/download/example.org%3A8448/");
+      const isLegacy = request.url?.startsWith("/_matrix/media/v3/download/example.org%3A8448/");
+      if (isV1 && v1 === "serves") return void response.writeHead(200, { "content-type": "image/png" }).end(bytes);
+      if (isV1 && v1 === "not-found") return json(404, { errcode: "M_NOT_FOUND", error: "Not found" });
+      if (isLegacy) return void response.writeHead(200, { "content-type": "image/png" }).end(bytes);
+      json(404, { errcode: "M_UNRECOGNIZED", error: "Unrecognized request" });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+  afterAll(async () => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const download = (maxBytes = 1024) =>
+    createMediaDownloader(baseUrl, "secret-token").download({ serverName: "example.org:8448", mediaId: "m1" }, AbortSignal.timeout(5_000), maxBytes);
+
+  it("uses the authenticated endpoint with the bot's token", async () => {
+    v1 = "serves";
+    seen.length = 0;
+    expect([...(await download())]).toEqual([...bytes]);
+    expect(seen.map((s) => s.path)).toEqual(["/_matrix/client/v1/media/download/example.org%3A8448/m1"]);
+    expect(seen[0]!.headers.authorization).toBe("Bearer secret-token");
+  });
+
+  it("falls back to the legacy endpoint only where the server does not know the authenticated one", async () => {
+    v1 = "unrecognized";
+    seen.length = 0;
+    expect([...(await download())]).toEqual([...bytes]);
+    expect(seen.map((s) => s.path)).toEqual(["/_matrix/client/v1/media/download/example.org%3A8448/m1", "/_matrix/media/v3/download/example.org%3A8448/m1"]);
+
+    v1 = "not-found";
+    seen.length = 0;
+    const failure = await download().catch((error: unknown) => error);
+    expect(String(failure)).toContain("HTTP 404 M_NOT_FOUND");
+    expect(String(failure)).not.toContain("secret-token");
+    expect(seen).toHaveLength(1);
+  });
+
+  it("stops at the size limit", async () => {
+    v1 = "serves";
+    await expect(download(4)).rejects.toBeInstanceOf(PhotoTooLargeError);
   });
 });

@@ -36,6 +36,21 @@ export interface TimelineEvent {
   content: Record<string, unknown>;
 }
 
+/** The info block of an m.image event as a client declares it (nothing checks it against the bytes). */
+export interface ImageInfo {
+  mimetype?: string;
+  size?: number;
+  w?: number;
+  h?: number;
+}
+
+export interface SendImageOptions {
+  /** The caption when `filename` is given and differs; otherwise the file name. */
+  body: string;
+  filename?: string;
+  info?: ImageInfo;
+}
+
 export interface WaitOptions {
   /** Default 10 s. */
   timeoutMs?: number;
@@ -64,8 +79,18 @@ export interface TestUser {
   createRoom(options?: CreateRoomOptions): Promise<string>;
   /** Accepts an invite or joins a public room; returns the room id. */
   joinRoom(roomIdOrAlias: string): Promise<string>;
+  /** Invites someone into a room this user is in. */
+  invite(roomId: string, userId: string): Promise<void>;
   /** Sends m.room.message/m.text; returns the event id. Throws MatrixHttpError on refusal. */
   sendText(roomId: string, body: string): Promise<string>;
+  /** Sends any m.room.message content (e.g. an m.file); returns the event id. */
+  sendMessage(roomId: string, content: Record<string, unknown>): Promise<string>;
+  /** Sends m.room.message/m.image pointing at `mxcUrl`; returns the event id. */
+  sendImage(roomId: string, mxcUrl: string, options: SendImageOptions): Promise<string>;
+  /** Uploads to the media repository; returns the mxc:// URI. */
+  uploadMedia(bytes: Uint8Array, contentType: string, filename?: string): Promise<string>;
+  /** Downloads media through the authenticated endpoint, as current clients do. */
+  downloadMedia(mxcUrl: string): Promise<Uint8Array>;
   /**
    * Waits until a timeline event in the room matches. Only events after the user's current sync
    * position count, plus anything already in the first sync if no sync happened yet.
@@ -112,6 +137,17 @@ export function createTestUser(credentials: TestUserCredentials): TestUser {
       throw new MatrixHttpError(response.status, errcode, json, `${method} ${path}`);
     }
     return json as T;
+  }
+
+  async function sendMessage(roomId: string, content: Record<string, unknown>): Promise<string> {
+    // A fresh transaction id per call: retries of the same logical send are the caller's business.
+    const txnId = `t${Date.now()}-${randomBytes(6).toString("hex")}`;
+    const { event_id: eventId } = await call<{ event_id: string }>(
+      "PUT",
+      `/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${txnId}`,
+      content,
+    );
+    return eventId;
   }
 
   async function syncOnce(timeoutMs: number): Promise<void> {
@@ -173,15 +209,50 @@ export function createTestUser(credentials: TestUserCredentials): TestUser {
       return roomId;
     },
 
-    async sendText(roomId, body) {
-      // A fresh transaction id per call: retries of the same logical send are the caller's business.
-      const txnId = `t${Date.now()}-${randomBytes(6).toString("hex")}`;
-      const { event_id: eventId } = await call<{ event_id: string }>(
-        "PUT",
-        `/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${txnId}`,
-        { msgtype: "m.text", body },
-      );
-      return eventId;
+    async invite(roomId, invitee) {
+      await call("POST", `/rooms/${encodeURIComponent(roomId)}/invite`, { user_id: invitee });
+    },
+
+    sendText: (roomId, body) => sendMessage(roomId, { msgtype: "m.text", body }),
+
+    sendMessage,
+
+    sendImage: (roomId, mxcUrl, { body, filename, info }) =>
+      sendMessage(roomId, {
+        msgtype: "m.image",
+        body,
+        ...(filename === undefined ? {} : { filename }),
+        ...(info === undefined ? {} : { info }),
+        url: mxcUrl,
+      }),
+
+    async uploadMedia(bytes, contentType, filename) {
+      // Uploads have no authenticated v1 variant; /_matrix/media/v3/upload is current.
+      const query = filename === undefined ? "" : `?filename=${encodeURIComponent(filename)}`;
+      const response = await fetch(`${baseUrl}/_matrix/media/v3/upload${query}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${accessToken}`, "content-type": contentType },
+        body: bytes,
+        signal: AbortSignal.timeout(30_000),
+      });
+      const json = (await response.json()) as Record<string, unknown>;
+      if (!response.ok || typeof json["content_uri"] !== "string") {
+        const errcode = typeof json["errcode"] === "string" ? json["errcode"] : undefined;
+        throw new MatrixHttpError(response.status, errcode, json, "POST /_matrix/media/v3/upload");
+      }
+      return json["content_uri"];
+    },
+
+    async downloadMedia(mxcUrl) {
+      const match = /^mxc:\/\/([^/]+)\/([^/]+)$/.exec(mxcUrl);
+      if (!match) throw new Error(`not an mxc URI: ${mxcUrl}`);
+      const path = `/_matrix/client/v1/media/download/${encodeURIComponent(match[1]!)}/${encodeURIComponent(match[2]!)}`;
+      const response = await fetch(`${baseUrl}${path}`, {
+        headers: { authorization: `Bearer ${accessToken}` },
+        signal: AbortSignal.timeout(30_000),
+      });
+      if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status} ${await response.text()}`);
+      return new Uint8Array(await response.arrayBuffer());
     },
 
     async waitForMessage(roomId, predicate, options = {}) {
