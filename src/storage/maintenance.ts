@@ -11,6 +11,11 @@ export interface MaintenanceDeps {
    * ids at random after a week without updates, so old ids must not linger for a week.
    */
   readonly retainEventsMs?: number;
+  /**
+   * How long a photo that no idea or news item took up is kept: one sent in a draft that was
+   * abandoned. Long enough that a resident who comes back to a draft still finds it.
+   */
+  readonly retainDraftPhotosMs?: number;
   readonly intervalMs?: number;
 }
 
@@ -18,12 +23,13 @@ export interface Maintenance {
   start(): Promise<void>;
   stop(): Promise<void>;
   /** One pass; returns how many rows it removed. */
-  runOnce(): Promise<{ events: number; linkCodes: number }>;
+  runOnce(): Promise<{ events: number; linkCodes: number; photos: number }>;
 }
 
-/** Removes handled-event records and link codes that can no longer matter. */
+/** Removes handled-event records, link codes and draft photos that can no longer matter. */
 export function createMaintenance(deps: MaintenanceDeps): Maintenance {
   const retain = deps.retainEventsMs ?? 3 * 24 * 3_600_000;
+  const retainPhotos = deps.retainDraftPhotosMs ?? 30 * 24 * 3_600_000;
   const interval = deps.intervalMs ?? 3_600_000;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
@@ -32,8 +38,12 @@ export function createMaintenance(deps: MaintenanceDeps): Maintenance {
     const now = deps.clock.now();
     const events = await deps.prisma.processedEvent.deleteMany({ where: { processedAt: { lt: new Date(now.getTime() - retain) } } });
     const linkCodes = await deps.prisma.linkCode.deleteMany({ where: { expiresAt: { lt: now } } });
-    if (events.count + linkCodes.count > 0) deps.logger.info({ events: events.count, linkCodes: linkCodes.count }, "maintenance removed old rows");
-    return { events: events.count, linkCodes: linkCodes.count };
+    const photos = await deps.prisma.photo.deleteMany({
+      where: { createdAt: { lt: new Date(now.getTime() - retainPhotos) }, ideas: { none: {} }, news: { none: {} } },
+    });
+    const removed = { events: events.count, linkCodes: linkCodes.count, photos: photos.count };
+    if (removed.events + removed.linkCodes + removed.photos > 0) deps.logger.info(removed, "maintenance removed old rows");
+    return removed;
   }
 
   const tick = () => {
