@@ -1,5 +1,6 @@
-import type { Chat, Message, Update, User } from "grammy/types";
+import type { Chat, Document, Message, PhotoSize, Update, User } from "grammy/types";
 import type { ChatKind, InboundEvent } from "../../core/model/inbound-event.js";
+import { PHOTO_MAX_BYTES } from "../../core/model/photo.js";
 import type { CallbackCodec } from "./callback-codec.js";
 
 /** Who the bot is, as far as routing needs to know. */
@@ -8,9 +9,18 @@ export interface BotIdentity {
   readonly username: string;
 }
 
+/** A file Telegram keeps for the bot: `getFile` names its download path. */
+export interface TelegramFileRef {
+  readonly fileId: string;
+  /** The size Telegram announced, if it did; a larger file is refused without downloading it. */
+  readonly declaredBytes?: number;
+}
+
 /**
  * What to do with one Telegram update:
  * - "event": hand it to the core (for groups, `adminCheck` names whom to look up first);
+ * - "photo": a picture in a private chat; the channel downloads `file`, then hands the event with
+ *   the photo payload to the core (the download is I/O, so it stays out of this pure decision);
  * - "stale-callback": a button press whose data is forged, from another chat or from an old key;
  * - "ignore": not for the core (group chatter, other bots' commands, unsupported update types).
  * Button presses always carry `callbackQueryId`, so the channel can stop the client's spinner.
@@ -21,6 +31,12 @@ export type InboundDecision =
       readonly event: InboundEvent;
       readonly callbackQueryId?: string;
       readonly adminCheck?: { readonly chatId: number; readonly userId: number };
+    }
+  | {
+      readonly kind: "photo";
+      readonly event: Omit<InboundEvent, "payload">;
+      readonly file: TelegramFileRef;
+      readonly caption?: string;
     }
   | { readonly kind: "stale-callback"; readonly callbackQueryId: string; readonly localeHint?: string }
   | { readonly kind: "ignore"; readonly reason: string; readonly callbackQueryId?: string };
@@ -50,17 +66,54 @@ function addressedToBot(text: string, bot: BotIdentity): boolean {
   return target === undefined || target.toLowerCase() === bot.username.toLowerCase();
 }
 
+interface Sender {
+  readonly id: string;
+  readonly name?: string;
+  readonly isAdmin?: boolean;
+  readonly user?: User;
+}
+
 /**
  * The sender of a message. Anonymous group admins and channel posts carry the chat itself as
  * sender (`sender_chat`); only admins can post that way, so they count as chat admins, and the
  * chat's id serves as their identity because all anonymous admins share one placeholder user.
  */
-function senderOf(message: Message): { id: string; name?: string; isAdmin?: boolean; user?: User } | undefined {
+function senderOf(message: Message): Sender | undefined {
   if (message.sender_chat && message.sender_chat.id === message.chat.id) {
     return { id: `telegram:${message.chat.id}`, isAdmin: true };
   }
   if (!message.from || message.from.is_bot) return undefined;
   return { id: `telegram:${message.from.id}`, name: displayName(message.from), user: message.from };
+}
+
+/** Picture formats sent "as file" that are worth downloading; the bytes decide in the end. */
+const PICTURE_DOCUMENT_TYPES: ReadonlySet<string> = new Set(["image/jpeg", "image/png"]);
+
+/**
+ * The size to download: the largest one known to fit the limit. Sizes of unknown weight come next
+ * (the capped download decides); when every size is declared too large, the largest one is still
+ * passed on so that the resident hears "too large" rather than nothing.
+ */
+export function choosePhotoSize(sizes: readonly PhotoSize[]): PhotoSize | undefined {
+  const byArea = [...sizes].sort((a, b) => a.width * a.height - b.width * b.height || (a.file_size ?? 0) - (b.file_size ?? 0));
+  const fitting = byArea.filter((s) => s.file_size !== undefined && s.file_size <= PHOTO_MAX_BYTES);
+  const unknown = byArea.filter((s) => s.file_size === undefined);
+  return fitting.at(-1) ?? unknown.at(-1) ?? byArea.at(-1);
+}
+
+/**
+ * A document is downloaded when it claims to be a JPEG or PNG, or claims nothing useful (some
+ * clients send pictures as application/octet-stream). Anything else (PDF, HEIC, GIF, video) is
+ * answered "unsupported" at once: downloading megabytes only to refuse them helps nobody, and a
+ * JPEG mislabelled as a PDF is rare enough that the resident can send it again as a photo.
+ */
+function isPictureCandidate(document: Document): boolean {
+  const type = document.mime_type?.toLowerCase();
+  return type === undefined || type === "application/octet-stream" || PICTURE_DOCUMENT_TYPES.has(type);
+}
+
+function fileRef(file: { file_id: string; file_size?: number }): TelegramFileRef {
+  return { fileId: file.file_id, ...(file.file_size !== undefined ? { declaredBytes: file.file_size } : {}) };
 }
 
 export function decideUpdate(update: Update, bot: BotIdentity, codec: CallbackCodec, receivedAt: Date): InboundDecision {
@@ -98,26 +151,45 @@ export function decideUpdate(update: Update, bot: BotIdentity, codec: CallbackCo
 
   const message = update.message ?? update.channel_post;
   if (!message) return { kind: "ignore", reason: "update type not handled" };
-  if (message.text === undefined) return { kind: "ignore", reason: "message without text" };
   const chat = chatOf(message.chat);
+  if (message.photo !== undefined || message.document !== undefined) return decidePicture(message, chat, eventId, receivedAt);
+  if (message.text === undefined) return { kind: "ignore", reason: "message without text" };
   // Outside private chats only commands reach the core; everything else is people talking to each other.
   if (chat.kind !== "private" && !addressedToBot(message.text, bot)) return { kind: "ignore", reason: "group chatter" };
   const sender = senderOf(message);
   if (!sender) return { kind: "ignore", reason: "message from a bot or without sender" };
-  const language = sender.user?.language_code;
   return {
     kind: "event",
-    event: {
-      eventId,
-      channel: "telegram",
-      chat,
-      senderId: sender.id,
-      ...(sender.name ? { senderName: sender.name } : {}),
-      ...(language ? { localeHint: language } : {}),
-      ...(sender.isAdmin ? { senderIsChatAdmin: true } : {}),
-      payload: { type: "text", text: message.text },
-      receivedAt,
-    },
+    event: { ...eventBase(eventId, chat, sender, receivedAt), payload: { type: "text", text: message.text } },
     ...(chat.kind !== "private" && sender.user ? { adminCheck: { chatId: message.chat.id, userId: sender.user.id } } : {}),
   };
+}
+
+function eventBase(eventId: string, chat: InboundEvent["chat"], sender: Sender, receivedAt: Date): Omit<InboundEvent, "payload"> {
+  const language = sender.user?.language_code;
+  return {
+    eventId,
+    channel: "telegram",
+    chat,
+    senderId: sender.id,
+    ...(sender.name ? { senderName: sender.name } : {}),
+    ...(language ? { localeHint: language } : {}),
+    ...(sender.isAdmin ? { senderIsChatAdmin: true } : {}),
+    receivedAt,
+  };
+}
+
+/** A photo, or a file sent "as document", which only private flows ask for. */
+function decidePicture(message: Message, chat: InboundEvent["chat"], eventId: string, receivedAt: Date): InboundDecision {
+  // In a group a picture is residents showing each other something, never an answer to the bot.
+  if (chat.kind !== "private") return { kind: "ignore", reason: "photo outside a private chat" };
+  const sender = senderOf(message);
+  if (!sender) return { kind: "ignore", reason: "message from a bot or without sender" };
+  const event = eventBase(eventId, chat, sender, receivedAt);
+  const caption = message.caption ? { caption: message.caption } : {};
+  const size = message.photo ? choosePhotoSize(message.photo) : undefined;
+  if (size) return { kind: "photo", event, file: fileRef(size), ...caption };
+  if (!message.document) return { kind: "ignore", reason: "photo without sizes" };
+  if (isPictureCandidate(message.document)) return { kind: "photo", event, file: fileRef(message.document), ...caption };
+  return { kind: "event", event: { ...event, payload: { type: "photo", photo: { status: "unsupported" }, ...caption } } };
 }

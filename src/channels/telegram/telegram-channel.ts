@@ -3,14 +3,17 @@ import { Bot, BotError, type Context } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { ConversationCore } from "../../core/conversation/conversation-core.js";
 import type { ChannelCapabilities } from "../../core/model/channel-capabilities.js";
+import type { InboundEvent } from "../../core/model/inbound-event.js";
 import { DEFAULT_LOCALE, matchLocale, type Locale } from "../../core/model/locale.js";
 import type { Logger } from "../../core/ports/logger.js";
 import type { Translator } from "../../core/ports/translator.js";
 import { htmlToPlain } from "../../core/render/plain-text.js";
+import { receivePhoto } from "../receive-photo.js";
 import { createCallbackCodec, deriveCallbackSecret, type CallbackCodec } from "./callback-codec.js";
 import { createChatAdminCheck } from "./chat-admins.js";
 import { telegramDeepLink } from "./deep-link.js";
 import { decideUpdate, type InboundDecision } from "./inbound.js";
+import { telegramPhotoSource } from "./photo-download.js";
 import { registerCommands } from "./register-commands.js";
 import { createRetryAfterTransformer } from "./retry-after.js";
 import { sendOutbound } from "./send-message.js";
@@ -111,11 +114,19 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
       await answer(ctx, decision.callbackQueryId, htmlToPlain(t(localeFrom(decision.localeHint), "common:stale-action")));
       return;
     }
-    // Answered at once so the client's spinner stops even while the core is busy.
-    if (decision.callbackQueryId) await answer(ctx, decision.callbackQueryId);
-    let event = decision.event;
-    if (decision.adminCheck && !event.senderIsChatAdmin) {
-      event = { ...event, senderIsChatAdmin: await admins.isAdmin(decision.adminCheck.chatId, decision.adminCheck.userId) };
+    let event: InboundEvent;
+    if (decision.kind === "photo") {
+      // Downloaded before the core runs, so its unit of work never waits on Telegram.
+      const source = telegramPhotoSource(decision.file, { api: ctx.api, token: deps.token, ...(deps.apiRoot ? { apiRoot: deps.apiRoot } : {}) });
+      const photo = await receivePhoto(source, logger.child({ updateId: ctx.update.update_id }));
+      event = { ...decision.event, payload: { type: "photo", photo, ...(decision.caption !== undefined ? { caption: decision.caption } : {}) } };
+    } else {
+      // Answered at once so the client's spinner stops even while the core is busy.
+      if (decision.callbackQueryId) await answer(ctx, decision.callbackQueryId);
+      event = decision.event;
+      if (decision.adminCheck && !event.senderIsChatAdmin) {
+        event = { ...event, senderIsChatAdmin: await admins.isAdmin(decision.adminCheck.chatId, decision.adminCheck.userId) };
+      }
     }
     const result = await deps.core.handle(event, TELEGRAM_CAPABILITIES);
     if (result.duplicate) return;

@@ -76,7 +76,7 @@ describe.skipIf(!env)(`Matrix channel: photos from residents${matrixSkipNote()}`
   }
 
   it("passes a JPEG with its caption and a PNG without one on byte for byte", async () => {
-    const jpeg = tinyJpeg({ width: 16, height: 8, shade: 90 });
+    const jpeg = tinyJpeg(16, 8, "Bank am Teich");
     const jpegUrl = await anna.uploadMedia(jpeg, "image/jpeg", "bank.jpg");
     const withCaption = await anna.sendImage(room, jpegUrl, {
       body: "Die Bank am Dorfteich ist kaputt",
@@ -144,7 +144,7 @@ describe.skipIf(!env)(`Matrix channel: photos from residents${matrixSkipNote()}`
     const notMxc = await answerTo(await anna.sendImage(room, "https://example.org/photo.jpg", { body: "link.jpg" }));
     expect(notMxc.texts).toEqual(["photo unavailable; caption: (none)"]);
 
-    const jpeg = tinyJpeg({ shade: 200 });
+    const jpeg = tinyJpeg(8, 8, "zweiter Versuch");
     const url = await anna.uploadMedia(jpeg, "image/jpeg");
     const after = await answerTo(await anna.sendImage(room, url, { body: "Noch einmal", filename: "again.jpg" }));
     expect(after.texts).toEqual(["photo ok; caption: Noch einmal"]);

@@ -12,11 +12,9 @@ import { createMatrixStorage } from "../../../src/channels/matrix/matrix-storage
 import { createMediaDownloader } from "../../../src/channels/matrix/media-download.js";
 import { renderTextContent } from "../../../src/channels/matrix/render-message.js";
 import { PhotoTooLargeError } from "../../../src/channels/receive-photo.js";
-import { acceptPhotoBytes, imageDimensions } from "../../../src/core/model/photo.js";
 import { createPrismaAccess } from "../../../src/storage/prisma-access.js";
 import { createKeyValueStore } from "../../../src/storage/stores/key-value-store.js";
 import { createTestDatabase, type TestDatabase } from "../../support/test-database.js";
-import { tinyJpeg } from "../../support/tiny-jpeg.js";
 
 describe("matrix-bot-sdk loading", () => {
   it("imports where the native crypto library is missing, and fails only on use of crypto", async () => {
@@ -160,12 +158,6 @@ describe("pictures residents send", () => {
     }
   });
 
-  it("builds baseline JPEGs the photo checks accept", () => {
-    const jpeg = tinyJpeg({ width: 13, height: 21, shade: 30 });
-    expect(imageDimensions(jpeg)).toEqual({ w: 13, h: 21 });
-    expect(acceptPhotoBytes(jpeg)).toMatchObject({ status: "ok", mimeType: "image/jpeg" });
-    expect(tinyJpeg({ shade: 30 })).not.toEqual(tinyJpeg({ shade: 31 }));
-  });
 });
 
 describe("media downloads from the homeserver", () => {

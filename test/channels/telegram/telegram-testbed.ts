@@ -1,5 +1,6 @@
 import type { ConversationCore } from "../../../src/core/conversation/conversation-core.js";
 import type { Feature } from "../../../src/core/conversation/feature.js";
+import type { Logger } from "../../../src/core/ports/logger.js";
 import { createTelegramChannel, type TelegramChannel } from "../../../src/channels/telegram/telegram-channel.js";
 import { createCoreHarness, type CoreHarness, type CoreHarnessOptions } from "../../support/core-harness.js";
 import { silentLogger } from "../../support/silent-logger.js";
@@ -27,6 +28,8 @@ export async function createTelegramTestbed(
     /** Features built on the harness's own access and stores (e.g. the app's assembleFeatures). */
     features?: CoreHarnessOptions["features"];
     beforeStart?: (faults: Faults) => void;
+    /** The channel's logger (silent by default), e.g. to check what gets logged. */
+    logger?: Logger;
   } = {},
 ): Promise<TelegramTestbed> {
   const server = createBotApiServer({ botUsername: BOT_USERNAME });
@@ -43,7 +46,7 @@ export async function createTelegramTestbed(
   const channel = createTelegramChannel({
     core,
     translator: harness.translator,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     token: server.token,
     apiRoot: server.url,
     pollingTimeoutSeconds: 5,

@@ -6,20 +6,21 @@ import { tinyPng } from "../../support/tiny-png.js";
 describe("photos", () => {
   it("are told apart by their first bytes, not by a name", () => {
     expect(sniffImageType(tinyPng())).toBe("image/png");
-    expect(sniffImageType(tinyJpeg({ width: 3, height: 2 }))).toBe("image/jpeg");
+    expect(sniffImageType(tinyJpeg(3, 2))).toBe("image/jpeg");
     expect(sniffImageType(Buffer.from("GIF89a......"))).toBeUndefined();
     expect(sniffImageType(new Uint8Array(0))).toBeUndefined();
+    expect(tinyJpeg(8, 8, "a")).not.toEqual(tinyJpeg(8, 8, "b")); // tests tell pictures apart by bytes
   });
 
   it("report their size from the PNG header and the JPEG frame header", () => {
     expect(imageDimensions(tinyPng(7))).toEqual({ w: 7, h: 7 });
-    expect(imageDimensions(tinyJpeg({ width: 33, height: 17 }))).toEqual({ w: 33, h: 17 });
+    expect(imageDimensions(tinyJpeg(33, 17))).toEqual({ w: 33, h: 17 });
     // Cut off before the frame header: no size rather than a wrong one.
-    expect(imageDimensions(tinyJpeg({ width: 33, height: 17 }).slice(0, 8))).toBeUndefined();
+    expect(imageDimensions(tinyJpeg(33, 17).slice(0, 8))).toBeUndefined();
   });
 
   it("are accepted only as real JPEG or PNG pictures within the limit", () => {
-    const jpeg = tinyJpeg({ width: 4, height: 4 });
+    const jpeg = tinyJpeg(4, 4);
     expect(acceptPhotoBytes(jpeg)).toEqual({ status: "ok", bytes: jpeg, mimeType: "image/jpeg" });
     expect(acceptPhotoBytes(Buffer.from("%PDF-1.7 …"))).toEqual({ status: "unsupported" });
     // Starts like a JPEG but holds no picture.

@@ -22,6 +22,7 @@ import {
   memberStatus,
   nextMessageId,
   setMemberStatus,
+  storeFile,
   type BotApiState,
 } from "./bot-api-state.js";
 import type { SentMessage, StoredFile, TestChat } from "./bot-api-types.js";
@@ -117,36 +118,26 @@ export function createMethods(deps: MethodDeps): Map<string, MethodHandler> {
     return message;
   }
 
-  function storeFile(part: UploadedPart | undefined, fallbackExt: string): StoredFile {
-    const n = state.nextFileNumber++;
+  function storeUpload(part: UploadedPart | undefined, fallbackExt: string): StoredFile {
     const ext = part?.filename?.split(".").pop() ?? fallbackExt;
-    const file: StoredFile = {
-      fileId: `AgACAgIAAxkBAAI${n.toString(36).padStart(6, "0")}`,
-      fileUniqueId: `AQAD${n.toString(36).padStart(4, "0")}`,
-      filePath: `photos/file_${n}.${ext}`,
-      bytes: part?.bytes ?? Buffer.alloc(0),
-      filename: part?.filename,
-    };
-    state.files.set(file.fileId, file);
-    state.filesByPath.set(file.filePath, file);
-    return file;
+    return storeFile(state, part?.bytes ?? Buffer.alloc(0), { ext, filename: part?.filename });
   }
 
   function photoInput(ctx: CallContext): StoredFile {
     const value = optionalString(ctx.params, "photo");
     const direct = ctx.files.get("photo");
-    if (value === undefined && direct !== undefined) return storeFile(direct, "jpg");
+    if (value === undefined && direct !== undefined) return storeUpload(direct, "jpg");
     if (value === undefined || value === "") throw badRequest("there is no photo in the request");
     if (value.startsWith("attach://")) {
       const part = ctx.files.get(value.slice("attach://".length));
       if (part === undefined) throw badRequest("wrong remote file identifier specified: can't unserialize it");
       if (part.bytes.length === 0) throw badRequest("file must be non-empty");
-      return storeFile(part, "jpg");
+      return storeUpload(part, "jpg");
     }
     const known = state.files.get(value);
     if (known !== undefined) return known;
     // Telegram fetches URLs itself; the test peer cannot, so it stores an empty placeholder.
-    if (/^https?:\/\//i.test(value)) return storeFile(undefined, "jpg");
+    if (/^https?:\/\//i.test(value)) return storeUpload(undefined, "jpg");
     throw badRequest("wrong file identifier/HTTP URL specified");
   }
 

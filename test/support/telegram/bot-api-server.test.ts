@@ -1,5 +1,6 @@
 import { Bot, GrammyError, HttpError, InlineKeyboard, InputFile } from "grammy";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { tinyJpeg } from "../tiny-jpeg.js";
 import { createBotApiServer, type BotApiServer } from "./bot-api-server.js";
 
 // A real 2×1 PNG (IHDR says width 2, height 1), so the server's size detection is exercised too.
@@ -181,6 +182,58 @@ describe("loopback Bot API server driven by grammY", () => {
     // Re-sending by file_id needs no upload.
     const again = await bot.api.sendPhoto(7005, size?.file_id ?? "");
     expect(again.photo[0]?.file_id).toBe(size?.file_id);
+  });
+
+  it("delivers a user's photo with a thumbnail and the full size, both downloadable", async () => {
+    const jpeg = Buffer.from(tinyJpeg(400, 300, "Bank am Dorfteich"));
+    const downloadsBefore = server.stats().fileDownloads;
+    const update = server.userSendsPhoto(anna, anna.id, jpeg, { caption: "Die Bank" });
+    const message = update.message;
+    expect(message).toMatchObject({ chat: { id: anna.id, type: "private" }, from: { id: anna.id }, caption: "Die Bank" });
+    const [thumbnail, full] = message?.photo ?? [];
+    expect(message?.photo).toHaveLength(2);
+    expect(thumbnail).toMatchObject({ width: 90, height: 68 });
+    expect(full).toMatchObject({ width: 400, height: 300, file_size: jpeg.length });
+    for (const size of [thumbnail, full]) {
+      expect(size?.file_id).toMatch(/^AgAC/);
+      expect(size?.file_unique_id).toBeTypeOf("string");
+    }
+    expect(thumbnail?.file_id).not.toBe(full?.file_id);
+    const download = async (fileId: string) => {
+      const file = await bot.api.getFile(fileId);
+      const response = await fetch(`${server.url}/file/bot${server.token}/${file.file_path ?? ""}`);
+      return { file, bytes: Buffer.from(await response.arrayBuffer()) };
+    };
+    const fetched = await download(full?.file_id ?? "");
+    expect(fetched.bytes.equals(jpeg)).toBe(true);
+    expect(fetched.file.file_size).toBe(jpeg.length);
+    // The thumbnail is another file, so a bot fetching the wrong size gets other bytes.
+    const small = await download(thumbnail?.file_id ?? "");
+    expect(small.bytes.length).toBe(thumbnail?.file_size);
+    expect(small.bytes.equals(jpeg)).toBe(false);
+    expect(server.stats().fileDownloads - downloadsBefore).toBe(2);
+    // The bot's own pictures and the user's live in the same store.
+    expect(server.file(full?.file_id ?? "")?.bytes.equals(jpeg)).toBe(true);
+  });
+
+  it("delivers a picture sent as a file, an announced size of its own, and photos into groups", async () => {
+    const update = server.userSendsPhoto(anna, anna.id, PNG, { document: { mimeType: "image/png", fileName: "plan.png" }, declaredBytes: 6_000_000 });
+    const document = update.message?.document;
+    expect(update.message?.photo).toBeUndefined();
+    expect(document).toMatchObject({ file_name: "plan.png", mime_type: "image/png", file_size: 6_000_000, thumbnail: { width: 2, height: 1 } });
+    expect(document?.file_id).toMatch(/^BQAC/);
+    const file = await bot.api.getFile(document?.file_id ?? "");
+    expect(file.file_path).toMatch(/^documents\/.+\.png$/);
+    // Without a type the server guesses from the bytes, like a client does from the extension.
+    expect(server.userSendsPhoto(anna, anna.id, PNG, { document: {} }).message?.document?.mime_type).toBe("image/png");
+    expect(server.userSendsPhoto(anna, anna.id, Buffer.from("%PDF-1.7"), { document: {} }).message?.document?.mime_type).toBe("application/octet-stream");
+
+    const photo = server.userSendsPhoto(anna, anna.id, tinyJpeg(), { declaredBytes: 7_000_000 }).message?.photo;
+    expect(photo?.at(-1)?.file_size).toBe(7_000_000);
+    const inGroup = server.userSendsPhoto(anna, -4300, tinyJpeg());
+    expect(inGroup.message?.chat).toMatchObject({ id: -4300, type: "group" });
+    expect(inGroup.message).not.toHaveProperty("caption");
+    await bot.api.getUpdates({ offset: inGroup.update_id + 1, timeout: 0 });
   });
 
   it("accepts urlencoded bodies and query strings", async () => {

@@ -18,10 +18,11 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Message, MessageEntity, Update, User } from "grammy/types";
+import type { Document, Message, MessageEntity, PhotoSize, Update, User } from "grammy/types";
+import { imageDimensions, sniffImageType } from "../../../src/core/model/photo.js";
 import { ApiError } from "./api-error.js";
 import { createMethods, type MethodHandler } from "./bot-api-methods.js";
-import { chatObject, createBotApiState, fullUser, nextMessageId, resolveChat, setMemberStatus } from "./bot-api-state.js";
+import { chatObject, createBotApiState, fullUser, nextMessageId, resolveChat, setMemberStatus, storeFile } from "./bot-api-state.js";
 import type {
   BotApiServerOptions,
   CallRecord,
@@ -32,6 +33,7 @@ import type {
   StoredFile,
   TestChat,
   TestUser,
+  UserPhotoOptions,
 } from "./bot-api-types.js";
 import { createFaultRegistry, type Faults } from "./faults.js";
 import { createRateLimiter } from "./rate-limits.js";
@@ -64,6 +66,11 @@ export interface BotApiServer {
   pushUpdate(update: UpdateInput): Update;
   /** A user writes `text` into `chat`; commands get bot_command entities. */
   userSendsText(user: TestUser, chat: ChatRef, text: string): Update;
+  /**
+   * A user sends a picture into `chat`: as a photo with a thumbnail and the full size (both served
+   * by getFile and the file download path), or with `options.document` as a file.
+   */
+  userSendsPhoto(user: TestUser, chat: ChatRef, bytes: Uint8Array, options?: UserPhotoOptions): Update;
   /** A user presses an inline button under the bot's message `messageId` in `chat`. */
   userPressesButton(user: TestUser, chat: ChatRef, messageId: number, callbackData: string): Update;
   /** The answerCallbackQuery parameters for a query, or undefined while unanswered. */
@@ -130,6 +137,7 @@ export function createBotApiServer(options: BotApiServerOptions = {}): BotApiSer
 
   let callLog: CallRecord[] = [];
   let callCount = 0;
+  let fileDownloads = 0;
   let tooMany = 0;
   let rateLimited = 0;
   let errorCount = 0;
@@ -212,6 +220,7 @@ export function createBotApiServer(options: BotApiServerOptions = {}): BotApiSer
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const fileMatch = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
     if (fileMatch !== null) {
+      fileDownloads += 1;
       if (fileMatch[1] !== token) return send(res, 401, { ok: false, error_code: 401, description: "Unauthorized" });
       return serveFile(res, fileMatch[2] as string);
     }
@@ -284,6 +293,22 @@ export function createBotApiServer(options: BotApiServerOptions = {}): BotApiSer
     return [...(state.messagesByChat.get(chatId)?.values() ?? [])];
   }
 
+  /** A message from `user` into `chat`, with the fields every user message has. */
+  function userMessage(user: TestUser, chatRef: ChatRef, content: Record<string, unknown>): Record<string, unknown> {
+    const from = rememberUser(user);
+    const chat = resolveChat(state, chatRef, user);
+    return { message_id: nextMessageId(state, chat.id), from, chat: chatObject(chat), date: Math.floor(Date.now() / 1000), ...content };
+  }
+
+  function pushUserMessage(message: Record<string, unknown>): Update {
+    // Channel posts have no sender and arrive as channel_post.
+    if ((message.chat as { type?: string }).type === "channel") {
+      delete message.from;
+      return queue.push({ channel_post: message as unknown as Message } as UpdateInput);
+    }
+    return queue.push({ message: message as unknown as Message } as UpdateInput);
+  }
+
   function rememberUser(user: TestUser): User {
     state.users.set(user.id, { ...state.users.get(user.id), ...user });
     return fullUser(state.users.get(user.id) as TestUser);
@@ -338,23 +363,49 @@ export function createBotApiServer(options: BotApiServerOptions = {}): BotApiSer
     },
 
     userSendsText(user, chatRef, text) {
-      const from = rememberUser(user);
-      const chat = resolveChat(state, chatRef, user);
-      const message: Record<string, unknown> = {
-        message_id: nextMessageId(state, chat.id),
-        from,
-        chat: chatObject(chat),
-        date: Math.floor(Date.now() / 1000),
-        text,
-      };
+      const message = userMessage(user, chatRef, { text });
       const entities = commandEntities(text);
       if (entities !== undefined) message.entities = entities;
-      // Channel posts have no sender and arrive as channel_post.
-      if (chat.type === "channel") {
-        delete message.from;
-        return queue.push({ channel_post: message as unknown as Message } as UpdateInput);
+      return pushUserMessage(message);
+    },
+
+    userSendsPhoto(user, chatRef, picture, photoOptions = {}) {
+      const bytes = Buffer.from(picture);
+      const mimeType = sniffImageType(bytes);
+      const ext = mimeType === "image/png" ? "png" : "jpg";
+      const full = imageDimensions(bytes) ?? { w: 1280, h: 960 };
+      // Telegram's smallest size is at most 90 px on its longer side.
+      const scale = Math.min(1, 90 / Math.max(full.w, full.h));
+      const thumbBytes = Buffer.from(photoOptions.thumbnail ?? bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 4))));
+      const thumbFile = storeFile(state, thumbBytes, { ext: "jpg" });
+      const thumbnail: PhotoSize = {
+        file_id: thumbFile.fileId,
+        file_unique_id: thumbFile.fileUniqueId,
+        width: Math.max(1, Math.round(full.w * scale)),
+        height: Math.max(1, Math.round(full.h * scale)),
+        file_size: thumbBytes.length,
+      };
+      const declared = photoOptions.declaredBytes ?? bytes.length;
+      const body: Record<string, unknown> = {};
+      if (photoOptions.document === undefined) {
+        const file = storeFile(state, bytes, { ext: "jpg" });
+        const largest: PhotoSize = { file_id: file.fileId, file_unique_id: file.fileUniqueId, width: full.w, height: full.h, file_size: declared };
+        body.photo = [thumbnail, largest];
+      } else {
+        const fileName = photoOptions.document.fileName ?? `IMG_${state.nextFileNumber}.${ext}`;
+        const file = storeFile(state, bytes, { ext: fileName.includes(".") ? (fileName.split(".").pop() as string) : ext, folder: "documents", filename: fileName });
+        const document: Document = {
+          file_id: file.fileId,
+          file_unique_id: file.fileUniqueId,
+          thumbnail,
+          file_name: fileName,
+          mime_type: photoOptions.document.mimeType ?? mimeType ?? "application/octet-stream",
+          file_size: declared,
+        };
+        body.document = document;
       }
-      return queue.push({ message: message as unknown as Message } as UpdateInput);
+      if (photoOptions.caption !== undefined) body.caption = photoOptions.caption;
+      return pushUserMessage(userMessage(user, chatRef, body));
     },
 
     userPressesButton(user, chatRef, messageId, callbackData) {
@@ -476,6 +527,7 @@ export function createBotApiServer(options: BotApiServerOptions = {}): BotApiSer
     stats() {
       return {
         calls: callCount,
+        fileDownloads,
         messagesSent: state.messagesSent,
         tooManyRequests: tooMany,
         rateLimited,
@@ -489,6 +541,7 @@ export function createBotApiServer(options: BotApiServerOptions = {}): BotApiSer
     clearRecords() {
       callLog = [];
       callCount = 0;
+      fileDownloads = 0;
       tooMany = 0;
       rateLimited = 0;
       errorCount = 0;

@@ -102,6 +102,28 @@ export function chatObject(chat: TestChat): Chat {
   return out as unknown as Chat;
 }
 
+/** Telegram's file ids start with a tag for the kind of file; only the look matters here. */
+const FILE_ID_PREFIX = { photos: "AgACAgIAAxkBAAI", documents: "BQACAgIAAxkBAAI" } as const;
+
+/**
+ * Keeps a file as Telegram does: an id to send it again with, and a path under which getFile and
+ * `/file/bot<token>/<path>` serve its bytes. Used for the bot's uploads and for users' pictures.
+ */
+export function storeFile(state: BotApiState, bytes: Buffer, options: { readonly ext: string; readonly folder?: keyof typeof FILE_ID_PREFIX; readonly filename?: string | undefined }): StoredFile {
+  const n = state.nextFileNumber++;
+  const folder = options.folder ?? "photos";
+  const file: StoredFile = {
+    fileId: `${FILE_ID_PREFIX[folder]}${n.toString(36).padStart(6, "0")}`,
+    fileUniqueId: `AQAD${n.toString(36).padStart(4, "0")}`,
+    filePath: `${folder}/file_${n}.${options.ext}`,
+    bytes,
+    filename: options.filename,
+  };
+  state.files.set(file.fileId, file);
+  state.filesByPath.set(file.filePath, file);
+  return file;
+}
+
 export function nextMessageId(state: BotApiState, chatId: number): number {
   const id = (state.lastMessageId.get(chatId) ?? 0) + 1;
   state.lastMessageId.set(chatId, id);

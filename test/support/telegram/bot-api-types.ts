@@ -68,8 +68,28 @@ export interface StoredFile {
   readonly filename: string | undefined;
 }
 
+/** How a user's picture reaches the bot (see `userSendsPhoto`). */
+export interface UserPhotoOptions {
+  /** The text typed beside the picture. */
+  readonly caption?: string;
+  /**
+   * Sent "as file" instead of as a photo: a `document` with this MIME type (by default what the
+   * bytes look like, else application/octet-stream, as clients guess from the extension).
+   */
+  readonly document?: { readonly mimeType?: string; readonly fileName?: string };
+  /** The file_size the update announces for the full picture instead of the real length, e.g. above 5 MB. */
+  readonly declaredBytes?: number;
+  /**
+   * Bytes of the small size. By default the first quarter of the picture: not the same bytes, so
+   * a bot that downloads the thumbnail instead of the full size is caught.
+   */
+  readonly thumbnail?: Uint8Array;
+}
+
 export interface ServerStats {
   readonly calls: number;
+  /** Requests for `/file/bot<token>/<path>` (downloads are not Bot API calls). */
+  readonly fileDownloads: number;
   readonly messagesSent: number;
   readonly tooManyRequests: number;
   /** 429s that came from `limits` enforcement (as opposed to injected faults). */
