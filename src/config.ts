@@ -140,3 +140,21 @@ export function wantsConsole(config: Config): boolean {
   if (config.consoleChannel !== "auto") return config.consoleChannel === "on";
   return !config.telegram && !config.matrix;
 }
+
+/** Every secret value of the configuration, for the logger to scrub wherever it appears. */
+export function secretsOf(config: Config): string[] {
+  let databasePassword: string | undefined;
+  try {
+    databasePassword = config.databaseUrl ? decodeURIComponent(new URL(config.databaseUrl).password) || undefined : undefined;
+  } catch {
+    databasePassword = undefined; // validated elsewhere; an unparsable URL has no password to hide
+  }
+  return [
+    config.telegram?.token,
+    config.telegram?.callbackSecret,
+    config.matrix?.accessToken,
+    config.matrix?.password,
+    config.surveyTokenSecret,
+    databasePassword,
+  ].filter((value): value is string => value !== undefined && value !== "");
+}

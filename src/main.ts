@@ -12,7 +12,7 @@ import { createMatrixChannel } from "./channels/matrix/matrix-channel.js";
 import { createTelegramChannel } from "./channels/telegram/telegram-channel.js";
 import { createTelegramApi, createTelegramSender } from "./channels/telegram/telegram-sender.js";
 import { createTelegramChatAdminVerifier } from "./channels/telegram/chat-admin-verifier.js";
-import { ConfigError, loadConfig, wantsConsole, type Config } from "./config.js";
+import { ConfigError, loadConfig, secretsOf, wantsConsole, type Config } from "./config.js";
 import type { ChannelSender } from "./core/ports/channel-sender.js";
 import { systemClock } from "./core/ports/clock.js";
 import { createDispatcher } from "./delivery/dispatcher.js";
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const consoleWanted = wantsConsole(config);
   // The terminal chat owns stdout; logs go to a file unless the operator chose otherwise.
   const logFile = config.logFile === "-" ? undefined : (config.logFile ?? (consoleWanted ? join(config.dataDir, "mitreden.log") : undefined));
-  const logger = createLogger({ level: config.logLevel, file: logFile });
+  const logger = createLogger({ level: config.logLevel, file: logFile, secrets: secretsOf(config) });
   const translator = await createTranslator();
   const clock = systemClock;
 

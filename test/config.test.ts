@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { createLogger } from "../src/logger.js";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, wantsConsole } from "../src/config.js";
+import { ConfigError, loadConfig, secretsOf, wantsConsole } from "../src/config.js";
 
 const TOKEN = "123456789:AAHsecretsecretsecretsecret-XYZ";
 
@@ -58,5 +58,31 @@ describe("configuration from the environment", () => {
     expect(written).not.toContain(TOKEN);
     expect(written).not.toContain("hunter2");
     expect(written).toContain("[redacted]");
+  });
+
+  it("scrubs secrets from anywhere in a log line, e.g. a network error's URL", () => {
+    let written = "";
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        written += chunk.toString();
+        done();
+      },
+    });
+    const config = loadConfig({
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      DATABASE_URL: "postgresql://mitreden:db-pass%2Fword-42@127.0.0.1:5432/mitreden",
+    });
+    const logger = createLogger({ level: "info", file: undefined, secrets: secretsOf(config) }, sink);
+    // grammY keeps the fetch library's error, whose message holds the request URL with the token.
+    const network = new Error(`request to http://127.0.0.1:9/bot${TOKEN}/getUpdates failed, reason: connect ECONNREFUSED`);
+    const wrapped = Object.assign(new Error("Network request for 'getUpdates' failed!"), { error: network });
+    logger.warn({ err: wrapped }, "fetching Telegram updates failed; retrying");
+    logger.info({ url: `http://x/bot${encodeURIComponent(TOKEN)}/file` }, "encoded");
+    logger.error({ err: new Error("password authentication failed: db-pass/word-42") }, "database");
+    expect(written).not.toContain("AAHsecretsecretsecretsecret-XYZ");
+    expect(written).not.toContain("db-pass/word-42");
+    expect(written).toContain("/bot[redacted]/getUpdates");
+    expect(written.split("\n").filter(Boolean)).toHaveLength(3);
+    expect(written).toContain("ECONNREFUSED");
   });
 });
