@@ -5,7 +5,9 @@
  * supergroup the moderation chat, a resident submits an idea by buttons and typing, the card with
  * Approve / Reject buttons arrives in the group, a moderator of the idea's area approves it there
  * by button, and the author hears of it privately, in their own language. A rejection's reason
- * reaches the author the same way; a group member without the role cannot approve.
+ * reaches the author the same way; a group member without the role cannot approve. An idea's
+ * photo travels from the resident's chat through the database to the moderators' card, and is
+ * published with the idea.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { assembleFeatures } from "../../../src/app/create-features.js";
@@ -13,6 +15,7 @@ import { createTelegramApi, createTelegramSender } from "../../../src/channels/t
 import type { Clock } from "../../../src/core/ports/clock.js";
 import { createDispatcher, type Dispatcher } from "../../../src/delivery/dispatcher.js";
 import { silentLogger } from "../../support/silent-logger.js";
+import { tinyJpeg } from "../../support/tiny-jpeg.js";
 import type { SentMessage, TestUser } from "../../support/telegram/bot-api-server.js";
 import { buttonsOf, createTelegramTestbed, type TelegramTestbed } from "./telegram-testbed.js";
 
@@ -98,8 +101,8 @@ describe("moderating ideas through Telegram with the outbox", () => {
 
   const statusOf = async (id: number) => (await bed.harness.db.prisma.idea.findUniqueOrThrow({ where: { id } })).status;
 
-  /** Submits an idea by the menu's buttons and typed text; returns its number. */
-  async function submitIdea(title: string, description: string): Promise<number> {
+  /** Submits an idea by the menu's buttons and typed text, with a photo if given; returns its number. */
+  async function submitIdea(title: string, description: string, photo?: Uint8Array): Promise<number> {
     let r = await write(anna, "/menu");
     r = await press(anna, withButton(r, "Ideas"), "Ideas");
     r = await press(anna, withButton(r, "Suggest an idea"), "Suggest an idea");
@@ -108,6 +111,17 @@ describe("moderating ideas through Telegram with the outbox", () => {
     r = await write(anna, description);
     r = await press(anna, withButton(r, "Hammah"), "Hammah");
     r = await press(anna, withButton(r, "Community and leisure"), "Community and leisure");
+    expect(textOf(r)).toContain("attach a photo");
+    if (photo) {
+      const before = bed.server.sentMessages(anna.id).length;
+      bed.server.userSendsPhoto(anna, anna.id, photo, { caption: "the spot" });
+      r = await bed.repliesAfter(anna.id, before);
+      // The preview shows the photo with the text as its caption.
+      expect(r[0]!.method).toBe("sendPhoto");
+      expect(Buffer.from(bed.server.file(r[0]!.photoFileId!)!.bytes)).toEqual(Buffer.from(photo));
+    } else {
+      r = await press(anna, withButton(r, "Without photo"), "Without photo");
+    }
     expect(textOf(r)).toContain(description);
     r = await press(anna, withButton(r, "Send my idea"), "Send my idea");
     const match = /idea #(\d+)/.exec(textOf(r));
@@ -162,5 +176,28 @@ describe("moderating ideas through Telegram with the outbox", () => {
     expect(await statusOf(id)).toBe("rejected");
 
     await delivered(anna.id, `Your idea #${id}`, "was not published. The moderators' reason: “Flutlicht ist Sache des Sportvereins”");
+  });
+
+  it("carries a photo from the resident's chat to the moderators' card and out with the published idea", async () => {
+    const photo = tinyJpeg(320, 240, "Bushaltestelle");
+    const id = await submitIdea("Shelter at the bus stop", "The bus stop at the school has no roof against the rain.", photo);
+    const stored = await bed.harness.db.prisma.idea.findUniqueOrThrow({ where: { id }, include: { photo: true } });
+    expect(Buffer.from(stored.photo!.bytes)).toEqual(Buffer.from(photo));
+
+    await bed.server.waitForMessages((m) => m.chatId === group.id && (m.caption ?? "").includes(`Neue Idee #${id}`), {
+      chatId: group.id,
+      timeoutMs: 15_000,
+    });
+    const card = bed.server.sentMessages(group.id).find((m) => (m.caption ?? "").includes(`Neue Idee #${id}`))!;
+    expect(card.method).toBe("sendPhoto");
+    expect(Buffer.from(bed.server.file(card.photoFileId!)!.bytes)).toEqual(Buffer.from(photo));
+    // The buttons sit under the photo, and work there.
+    const approved = await press(mona, card, "Freigeben");
+    expect(textOf(approved)).toContain(`Idee #${id}`);
+    expect(await statusOf(id)).toBe("approved");
+
+    const page = await write(anna, `/start idea_${id}`);
+    expect(page[0]!.method).toBe("sendPhoto");
+    expect(Buffer.from(bed.server.file(page[0]!.photoFileId!)!.bytes)).toEqual(Buffer.from(photo));
   });
 });
