@@ -14,7 +14,8 @@ import { matrixSkipNote, matrixTestEnv, uniqueLocalpart } from "../../support/ma
 import type { RegisteredUser } from "../../support/matrix/synapse.js";
 import { createTestUser, type TestUser } from "../../support/matrix/test-user.js";
 import { silentLogger } from "../../support/silent-logger.js";
-import { createBotWorld, openDirectChat, say, seenReply, type BotWorld, type SeenReply } from "./matrix-harness.js";
+import { tinyJpeg } from "../../support/tiny-jpeg.js";
+import { botMessages, createBotWorld, openDirectChat, say, seenReply, type BotWorld, type SeenReply } from "./matrix-harness.js";
 
 const env = matrixTestEnv();
 
@@ -119,7 +120,7 @@ describe.skipIf(!env)(`Matrix channel: moderating ideas in a room through the ou
 
   const statusOf = async (id: number) => (await world.testDb.db.prisma.idea.findUniqueOrThrow({ where: { id } })).status;
 
-  async function submitIdea(title: string, description: string): Promise<number> {
+  async function submitIdea(title: string, description: string, photo?: Uint8Array): Promise<number> {
     const anna = users.anna.user;
     const reply = (text: string) => say(world, anna, annaRoom, text);
     let r = await reply("!ideas");
@@ -129,6 +130,19 @@ describe.skipIf(!env)(`Matrix channel: moderating ideas in a room through the ou
     r = await reply(description);
     r = await reply(numberOf(r, "Hammah"));
     r = await reply(numberOf(r, "Community and leisure"));
+    expect(textOf(r)).toContain("attach a photo");
+    if (photo) {
+      const url = await anna.uploadMedia(photo, "image/jpeg", "spot.jpg");
+      const eventId = await anna.sendImage(annaRoom, url, { body: "spot.jpg", filename: "spot.jpg", info: { mimetype: "image/jpeg", size: photo.length } });
+      // One reply with an image: two events, the image and then the text.
+      expect(await world.waitHandled(`matrix:${eventId}`)).toBe(1);
+      r = await botMessages(anna, annaRoom, world.bot.userId, 2);
+      // The preview: the photo as an image event, then the text with its numbered choices.
+      expect(r[0]!.event.content["msgtype"]).toBe("m.image");
+      expect(Buffer.from(await anna.downloadMedia(String(r[0]!.event.content["url"])))).toEqual(Buffer.from(photo));
+    } else {
+      r = await reply(numberOf(r, "Without photo"));
+    }
     r = await reply(numberOf(r, "Send my idea"));
     const match = /idea #(\d+)/.exec(textOf(r));
     if (!match) throw new Error(`not submitted: ${textOf(r)}`);
@@ -172,5 +186,18 @@ describe.skipIf(!env)(`Matrix channel: moderating ideas in a room through the ou
     await act(mona.user, `!reject ${id} Flutlicht ist Sache des Sportvereins`, `Idee #${id}`, "Flutlicht ist Sache des Sportvereins");
     expect(await statusOf(id)).toBe("rejected");
     await sees(anna.user, annaRoom, `Your idea #${id}`, "was not published. The moderators' reason: “Flutlicht ist Sache des Sportvereins”");
+  });
+
+  it("shows the moderators an idea's photo, sent from a direct chat, before they approve it", async () => {
+    const { mona } = users;
+    const photo = tinyJpeg(320, 240, "Bushaltestelle Matrix");
+    const id = await submitIdea("Shelter at the bus stop", "The bus stop at the school has no roof against the rain.", photo);
+    const image = await sees(mona.user, modRoom, "Foto zur Idee „Shelter at the bus stop“");
+    expect(image.event.content["msgtype"]).toBe("m.image");
+    expect(image.event.content["info"]).toMatchObject({ mimetype: "image/jpeg", w: 320, h: 240 });
+    expect(Buffer.from(await mona.user.downloadMedia(String(image.event.content["url"])))).toEqual(Buffer.from(photo));
+    const card = await sees(mona.user, modRoom, `Neue Idee #${id}`);
+    await act(mona.user, numberOf([card], "Freigeben"), `Idee #${id} „Shelter at the bus stop“ ist freigegeben`);
+    expect(await statusOf(id)).toBe("approved");
   });
 });
