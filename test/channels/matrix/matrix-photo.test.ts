@@ -4,36 +4,15 @@
  * unsupported or missing media reach the flow as a status. A test-only feature echoes what it got.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Feature } from "../../../src/core/conversation/feature.js";
 import { PHOTO_MAX_BYTES } from "../../../src/core/model/photo.js";
-import { escapeHtml } from "../../../src/core/render/plain-text.js";
 import { matrixSkipNote, matrixTestEnv, uniqueLocalpart } from "../../support/matrix/matrix-test-env.js";
 import { createTestUser, type TestUser, type TimelineEvent } from "../../support/matrix/test-user.js";
+import { photoEchoFeature } from "../photo-echo-feature.js";
 import { tinyJpeg } from "../../support/tiny-jpeg.js";
 import { tinyPng } from "../../support/tiny-png.js";
 import { createBotWorld, openDirectChat, say, seenReply, type BotWorld, type SeenReply } from "./matrix-harness.js";
 
 const env = matrixTestEnv();
-
-/** Enters its flow on !photo_echo and answers every photo with its status, caption and the photo itself. */
-const photoEcho: Feature = {
-  id: "photoecho",
-  commands: [
-    {
-      name: "photo_echo",
-      scope: "private",
-      descriptionKey: "help:command",
-      async run(turn) {
-        turn.enter("photoecho", "waiting");
-        turn.reply({ html: "Send me a photo." });
-      },
-    },
-  ],
-  async handlePhoto(turn, photo, caption) {
-    const html = `photo ${photo.status}; caption: ${caption === undefined ? "(none)" : escapeHtml(caption)}`;
-    turn.reply(photo.status === "ok" ? { html, image: { bytes: photo.bytes, alt: "echo" } } : { html });
-  },
-};
 
 const numberOf = (replies: readonly SeenReply[], label: string): string => {
   for (const reply of [...replies].reverse()) {
@@ -50,14 +29,14 @@ describe.skipIf(!env)(`Matrix channel: photos from residents${matrixSkipNote()}`
 
   beforeAll(async () => {
     const bot = await env!.registerUser(uniqueLocalpart("mitreden"));
-    world = await createBotWorld(env!.baseUrl, bot, {}, { extraFeatures: async () => [photoEcho] });
+    world = await createBotWorld(env!.baseUrl, bot, {}, { extraFeatures: async () => [photoEchoFeature] });
     await world.startChannel();
     anna = createTestUser({ baseUrl: env!.baseUrl, ...(await env!.registerUser(uniqueLocalpart("anna"))) });
     ({ roomId: room } = await openDirectChat(world, anna));
     const areas = await say(world, anna, room, "2"); // English
     const privacy = await say(world, anna, room, numberOf(areas, "Hammah"));
     await say(world, anna, room, numberOf(privacy, "I agree"));
-    const prompt = await say(world, anna, room, "!photo_echo");
+    const prompt = await say(world, anna, room, "!photoecho");
     expect(prompt.at(-1)!.text).toBe("Send me a photo.");
   });
   afterAll(async () => world?.dispose());
@@ -84,7 +63,7 @@ describe.skipIf(!env)(`Matrix channel: photos from residents${matrixSkipNote()}`
       info: { mimetype: "image/jpeg", size: jpeg.length, w: 16, h: 8 },
     });
     const first = await answerTo(withCaption);
-    expect(first.texts).toEqual(["photo ok; caption: Die Bank am Dorfteich ist kaputt"]);
+    expect(first.texts).toEqual(["status ok; caption Die Bank am Dorfteich ist kaputt"]);
     expect(first.images).toHaveLength(1);
     expect(first.images[0]!.content["info"]).toMatchObject({ mimetype: "image/jpeg", w: 16, h: 8 });
     expect(await anna.downloadMedia(String(first.images[0]!.content["url"]))).toEqual(jpeg);
@@ -93,15 +72,15 @@ describe.skipIf(!env)(`Matrix channel: photos from residents${matrixSkipNote()}`
     const png = tinyPng(6, [10, 120, 200]);
     const pngUrl = await anna.uploadMedia(png, "image/png", "wappen.png");
     const named = await answerTo(await anna.sendImage(room, pngUrl, { body: "wappen.png", filename: "wappen.png", info: { mimetype: "image/png", size: png.length } }));
-    expect(named.texts).toEqual(["photo ok; caption: (none)"]);
+    expect(named.texts).toEqual(["status ok; caption (none)"]);
     expect(await anna.downloadMedia(String(named.images[0]!.content["url"]))).toEqual(png);
     const second = await answerTo(await anna.sendImage(room, pngUrl, { body: "wappen.png" }));
-    expect(second.texts).toEqual(["photo ok; caption: (none)"]);
+    expect(second.texts).toEqual(["status ok; caption (none)"]);
 
     // An image sent as a file with a picture type counts as well.
     const asFile = await anna.sendMessage(room, { msgtype: "m.file", body: "scan.jpg", info: { mimetype: "image/jpeg" }, url: jpegUrl });
     const third = await answerTo(asFile);
-    expect(third.texts).toEqual(["photo ok; caption: (none)"]);
+    expect(third.texts).toEqual(["status ok; caption (none)"]);
     expect(await anna.downloadMedia(String(third.images[0]!.content["url"]))).toEqual(jpeg);
   });
 
@@ -112,7 +91,7 @@ describe.skipIf(!env)(`Matrix channel: photos from residents${matrixSkipNote()}`
     const declared = await answerTo(
       await anna.sendImage(room, url, { body: "Riesig", filename: "big.png", info: { mimetype: "image/png", size: PHOTO_MAX_BYTES + 1 } }),
     );
-    expect(declared.texts).toEqual(["photo too-large; caption: Riesig"]);
+    expect(declared.texts).toEqual(["status too-large; caption Riesig"]);
     expect(declared.images).toHaveLength(0);
 
     // A client that understates the size: the download stops at the limit.
@@ -120,7 +99,7 @@ describe.skipIf(!env)(`Matrix channel: photos from residents${matrixSkipNote()}`
     huge.set(png);
     const hugeUrl = await anna.uploadMedia(huge, "image/png");
     const understated = await answerTo(await anna.sendImage(room, hugeUrl, { body: "klein.png", info: { mimetype: "image/png", size: 1000 } }));
-    expect(understated.texts).toEqual(["photo too-large; caption: (none)"]);
+    expect(understated.texts).toEqual(["status too-large; caption (none)"]);
   });
 
   it("passes files that are no JPEG or PNG as unsupported", async () => {
@@ -129,25 +108,25 @@ describe.skipIf(!env)(`Matrix channel: photos from residents${matrixSkipNote()}`
     const file = await answerTo(
       await anna.sendMessage(room, { msgtype: "m.file", body: "Der neue Plan", filename: "plan.pdf", info: { mimetype: "application/pdf", size: pdf.length }, url: pdfUrl }),
     );
-    expect(file.texts).toEqual(["photo unsupported; caption: Der neue Plan"]);
+    expect(file.texts).toEqual(["status unsupported; caption Der neue Plan"]);
 
     // Declared as an image, but a GIF by its bytes.
     const gif = new Uint8Array([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 1, 0, 1, 0, 0, 0, 0, 0x3b]);
     const gifUrl = await anna.uploadMedia(gif, "image/gif", "anim.gif");
     const image = await answerTo(await anna.sendImage(room, gifUrl, { body: "anim.gif", info: { mimetype: "image/gif", size: gif.length } }));
-    expect(image.texts).toEqual(["photo unsupported; caption: (none)"]);
+    expect(image.texts).toEqual(["status unsupported; caption (none)"]);
   });
 
   it("answers unavailable for media the homeserver does not have, and keeps working", async () => {
     const missing = await answerTo(await anna.sendImage(room, "mxc://localhost/DoesNotExist0123456789", { body: "weg.jpg", info: { mimetype: "image/jpeg" } }));
-    expect(missing.texts).toEqual(["photo unavailable; caption: (none)"]);
+    expect(missing.texts).toEqual(["status unavailable; caption (none)"]);
     const notMxc = await answerTo(await anna.sendImage(room, "https://example.org/photo.jpg", { body: "link.jpg" }));
-    expect(notMxc.texts).toEqual(["photo unavailable; caption: (none)"]);
+    expect(notMxc.texts).toEqual(["status unavailable; caption (none)"]);
 
     const jpeg = tinyJpeg(8, 8, "zweiter Versuch");
     const url = await anna.uploadMedia(jpeg, "image/jpeg");
     const after = await answerTo(await anna.sendImage(room, url, { body: "Noch einmal", filename: "again.jpg" }));
-    expect(after.texts).toEqual(["photo ok; caption: Noch einmal"]);
+    expect(after.texts).toEqual(["status ok; caption Noch einmal"]);
     expect(await anna.downloadMedia(String(after.images[0]!.content["url"]))).toEqual(jpeg);
   });
 

@@ -1,35 +1,12 @@
 import { Writable } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Feature } from "../../../src/core/conversation/feature.js";
 import { PHOTO_MAX_BYTES } from "../../../src/core/model/photo.js";
-import { escapeHtml } from "../../../src/core/render/plain-text.js";
 import { createLogger } from "../../../src/logger.js";
+import { photoEchoFeature } from "../photo-echo-feature.js";
 import { tinyJpeg } from "../../support/tiny-jpeg.js";
 import { tinyPng } from "../../support/tiny-png.js";
 import type { SentMessage } from "../../support/telegram/bot-api-server.js";
 import { createTelegramTestbed, type TelegramTestbed } from "./telegram-testbed.js";
-
-// A flow that asks for a photo and echoes what arrived: the picture itself when it came through,
-// and a line naming the status and the caption, so every outcome is visible in the chat.
-const photoEcho: Feature = {
-  id: "photo-echo",
-  commands: [
-    {
-      name: "photoecho",
-      scope: "private",
-      descriptionKey: "help:command",
-      async run(turn) {
-        turn.enter("photo-echo", "waiting");
-        turn.reply({ html: "Send me a photo." });
-      },
-    },
-  ],
-  async handlePhoto(turn, photo, caption) {
-    const line = `status ${photo.status}; caption ${escapeHtml(caption ?? "(none)")}`;
-    if (photo.status === "ok") turn.reply({ html: line, image: { bytes: photo.bytes, alt: "echo" } });
-    else turn.reply({ html: line });
-  },
-};
 
 const anna = { id: 4301, first_name: "Anna", language_code: "en" };
 const group = { id: -1004301, type: "supergroup" as const, title: "Hammah aktuell" };
@@ -46,7 +23,7 @@ describe("Telegram channel receiving photos", () => {
         done();
       },
     });
-    bed = await createTelegramTestbed({ extraFeatures: [photoEcho], logger: createLogger({ level: "debug", file: undefined }, sink) });
+    bed = await createTelegramTestbed({ extraFeatures: [photoEchoFeature], logger: createLogger({ level: "debug", file: undefined }, sink) });
     await bed.harness.onboard({ channel: "telegram", userId: String(anna.id) }, { locale: "en" });
   });
   afterEach(() => {
