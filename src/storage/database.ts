@@ -10,7 +10,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
 import type { Logger } from "pino";
 import { PrismaClient } from "./generated/prisma/client.js";
-import { applyMigrations, defaultMigrationsDir } from "./migrations.js";
+import { applyMigrations, defaultMigrationsDir, migrationsUpToDate, type RowQuery } from "./migrations.js";
 import { acquireDataDirLock, type DataDirLock } from "./pglite-lock.js";
 import { createPgliteMigrationFactory, createPostgresMigrationFactory, type MigrationAdapterFactory } from "./script-adapter.js";
 
@@ -87,12 +87,17 @@ function isPostgresUrl(databaseUrl: string): boolean {
   return /^postgres(ql)?:\/\//i.test(databaseUrl);
 }
 
-async function migrateAtOpen(factory: MigrationAdapterFactory, options: OpenDatabaseOptions): Promise<void> {
+async function migrateAtOpen(factory: MigrationAdapterFactory, query: RowQuery, options: OpenDatabaseOptions): Promise<void> {
   if (options.migrate === false) return;
   const started = performance.now();
+  const migrationsDir = options.migrationsDir ?? defaultMigrationsDir;
+  if (await migrationsUpToDate(query, migrationsDir)) {
+    options.logger.debug({ ms: Math.round(performance.now() - started) }, "database schema is up to date");
+    return;
+  }
   const { applied } = await applyMigrations({
     adapterFactory: factory,
-    migrationsDir: options.migrationsDir ?? defaultMigrationsDir,
+    migrationsDir,
     logger: options.logger,
   });
   const ms = Math.round(performance.now() - started);
@@ -114,7 +119,8 @@ async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
     pglite = dataDir ? new PGlite(dataDir) : new PGlite(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
     await pglite.waitReady;
     const factory = createPgliteMigrationFactory(pglite);
-    await migrateAtOpen(factory, options);
+    const opening = pglite;
+    await migrateAtOpen(factory, async (sql) => (await opening.query<Record<string, unknown>>(sql)).rows, options);
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
     const opened = pglite;
     let closing: Promise<void> | undefined;
@@ -157,7 +163,7 @@ async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): 
       throw new DatabaseConnectionError(where.host, where.port, where.database, reason, { cause: error });
     }
     const factory = createPostgresMigrationFactory(config);
-    await migrateAtOpen(factory, options);
+    await migrateAtOpen(factory, async (sql) => (await pool.query<Record<string, unknown>>(sql)).rows, options);
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     let closing: Promise<void> | undefined;
     options.logger.debug(where, "opened PostgreSQL database");

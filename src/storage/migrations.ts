@@ -6,6 +6,7 @@
  * Prisma's own folder format (prisma/migrations/<timestamp>_<name>/migration.sql) and are recorded
  * in Prisma's own `_prisma_migrations` table, so `prisma migrate deploy` understands the result.
  */
+import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
@@ -210,6 +211,36 @@ export async function applyMigrations(options: ApplyMigrationsOptions): Promise<
     } catch (error) {
       throw cleanEngineError(error, "Applying migrations failed");
     }
+  });
+}
+
+/** Runs one read-only SQL statement on the database being opened and returns its rows. */
+export type RowQuery = (sql: string) => Promise<readonly Record<string, unknown>[]>;
+
+/**
+ * True when `_prisma_migrations` records exactly the migrations of the folder, each finished and
+ * with the checksum of its file as it is now (Prisma's checksum is the SHA-256 of the script).
+ * Then there is nothing to apply and loading the schema engine (5 MB of WebAssembly, most of a
+ * start-up's time and a good part of its memory) can be skipped. Anything else, including a
+ * missing table, a failed or edited migration, answers false and leaves the verdict to the engine.
+ */
+export async function migrationsUpToDate(query: RowQuery, migrationsDir: string = defaultMigrationsDir): Promise<boolean> {
+  let rows: readonly Record<string, unknown>[];
+  try {
+    rows = await query(
+      `SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL`,
+    );
+  } catch {
+    return false; // a fresh database has no table yet
+  }
+  const { migrationDirectories } = await readMigrationsList(migrationsDir);
+  if (rows.length !== migrationDirectories.length) return false;
+  const recorded = new Map(rows.map((row) => [String(row["migration_name"]), row]));
+  return migrationDirectories.every((dir) => {
+    const row = recorded.get(dir.path);
+    const content = dir.migrationFile.content;
+    if (!row || row["finished_at"] === null || content.tag !== "ok") return false;
+    return row["checksum"] === createHash("sha256").update(content.value).digest("hex");
   });
 }
 

@@ -12,6 +12,7 @@ import {
   diffSchemaAgainstMigrations,
   isEmptyMigrationScript,
   MigrationError,
+  migrationsUpToDate,
   migrationTimestamp,
   NothingToMigrateError,
   readMigrationsList,
@@ -118,6 +119,50 @@ describe("applyMigrations on PGlite", () => {
     } finally {
       await pglite.close();
       await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+describe("the check that lets a start skip the schema engine", () => {
+  it("says up to date only when every migration of the folder is recorded, finished and unchanged", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "mitreden-mig-"));
+    const pglite = new PGlite();
+    try {
+      await pglite.waitReady;
+      const query = async (sql: string) => (await pglite.query<Record<string, unknown>>(sql)).rows;
+      const factory = createPgliteMigrationFactory(pglite);
+      await writeMigration(dir, "20250101000000_first", "CREATE TABLE first (id int);");
+      expect(await migrationsUpToDate(query, dir)).toBe(false); // no _prisma_migrations table yet
+      await applyMigrations({ adapterFactory: factory, migrationsDir: dir, logger });
+      expect(await migrationsUpToDate(query, dir)).toBe(true);
+
+      await writeMigration(dir, "20250101000001_second", "CREATE TABLE second (id int);");
+      expect(await migrationsUpToDate(query, dir)).toBe(false); // a new migration is pending
+      await applyMigrations({ adapterFactory: factory, migrationsDir: dir, logger });
+      expect(await migrationsUpToDate(query, dir)).toBe(true);
+
+      await writeMigration(dir, "20250101000000_first", "CREATE TABLE first (id bigint);");
+      expect(await migrationsUpToDate(query, dir)).toBe(false); // edited after it was applied
+      await writeMigration(dir, "20250101000000_first", "CREATE TABLE first (id int);");
+
+      await writeMigration(dir, "20250101000002_bad", "SELECT * FROM no_such_table;");
+      await expect(applyMigrations({ adapterFactory: factory, migrationsDir: dir, logger })).rejects.toThrow(MigrationError);
+      await rm(join(dir, "20250101000002_bad"), { recursive: true });
+      expect(await migrationsUpToDate(query, dir)).toBe(false); // a failed attempt stays the engine's to judge
+    } finally {
+      await pglite.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it("agrees with the engine on this project's migrations (checksums computed alike)", async () => {
+    const pglite = new PGlite();
+    try {
+      await pglite.waitReady;
+      await applyMigrations({ adapterFactory: createPgliteMigrationFactory(pglite), logger });
+      expect(await migrationsUpToDate(async (sql) => (await pglite.query<Record<string, unknown>>(sql)).rows)).toBe(true);
+    } finally {
+      await pglite.close();
     }
   }, 120_000);
 });
