@@ -1,9 +1,9 @@
-import { InlineKeyboard, InputFile, type Api } from "grammy";
+import { GrammyError, InlineKeyboard, InputFile, type Api } from "grammy";
 import type { Message } from "grammy/types";
 import { DEEP_LINK_ACTION } from "../../core/conversation/conversation-core.js";
 import type { Choice, OutboundMessage } from "../../core/model/outbound-message.js";
 import { extensionOf, sniffImageType } from "../../core/model/photo.js";
-import { htmlToPlain } from "../../core/render/plain-text.js";
+import { escapeHtml, htmlToPlain } from "../../core/render/plain-text.js";
 import type { CallbackCodec } from "./callback-codec.js";
 import { telegramDeepLink } from "./deep-link.js";
 
@@ -52,7 +52,8 @@ export function keyboardFor(
  * Sends one core message to one chat: text with buttons, or a photo with the text as caption when
  * it fits (otherwise the photo first, then the text with the buttons). The core's HTML subset
  * (b, i, a, code, pre) is valid Telegram HTML and resident values arrive escaped, so it is passed
- * through as it is. Returns the messages Telegram created, in order.
+ * through as it is. A picture Telegram refuses is replaced by its description, so the message
+ * itself still arrives. Returns the messages Telegram created, in order.
  */
 export async function sendOutbound(
   api: Api,
@@ -73,11 +74,24 @@ export async function sendOutbound(
   if (!message.image) return [await api.sendMessage(chatId, message.html, { ...common, ...markup })];
 
   const photo = new InputFile(message.image.bytes, `image.${extensionOf(sniffImageType(message.image.bytes) ?? "image/png")}`);
-  if (!hasText || htmlToPlain(message.html).length <= MAX_CAPTION_CHARS) {
-    const caption = hasText ? { caption: message.html } : {};
-    return [await api.sendPhoto(chatId, photo, { ...common, ...caption, ...markup })];
+  const fitsCaption = !hasText || htmlToPlain(message.html).length <= MAX_CAPTION_CHARS;
+  let first: Message;
+  try {
+    first = await api.sendPhoto(chatId, photo, fitsCaption ? { ...common, ...(hasText ? { caption: message.html } : {}), ...markup } : common);
+  } catch (error) {
+    if (!isPictureRefused(error)) throw error;
+    // The words and buttons still matter more than the picture: they go out with its description.
+    const described = `${hasText ? `${message.html}\n\n` : ""}<i>${escapeHtml(message.image.alt)}</i>`;
+    return [await api.sendMessage(chatId, described, { ...common, ...markup })];
   }
-  const first = await api.sendPhoto(chatId, photo, common);
-  const second = await api.sendMessage(chatId, message.html, { ...common, ...markup });
-  return [first, second];
+  if (fitsCaption) return [first];
+  return [first, await api.sendMessage(chatId, message.html, { ...common, ...markup })];
+}
+
+/**
+ * Telegram refuses pictures it cannot process (extreme dimensions, a damaged file) with a 400
+ * naming the photo or file, e.g. "PHOTO_INVALID_DIMENSIONS" or "IMAGE_PROCESS_FAILED".
+ */
+export function isPictureRefused(error: unknown): boolean {
+  return error instanceof GrammyError && error.error_code === 400 && /PHOTO_|IMAGE_|\bfile\b/i.test(error.description);
 }

@@ -38,11 +38,20 @@ export function extensionOf(mimeType: PhotoMimeType): "jpg" | "png" {
   return mimeType === "image/jpeg" ? "jpg" : "png";
 }
 
+/**
+ * Telegram shows a photo only when width + height ≤ 10,000 and one side is at most 20 times the
+ * other; a picture outside that would reach no Telegram moderator or resident as a picture.
+ */
+export function showableDimensions(size: { readonly w: number; readonly h: number }): boolean {
+  return size.w + size.h <= 10_000 && Math.max(size.w, size.h) <= 20 * Math.min(size.w, size.h);
+}
+
 /** Checks downloaded bytes: within the size limit and a picture every channel can show again. */
 export function acceptPhotoBytes(bytes: Uint8Array): InboundPhoto {
   if (bytes.length > PHOTO_MAX_BYTES) return { status: "too-large" };
   const mimeType = sniffImageType(bytes);
-  if (!mimeType || !imageDimensions(bytes)) return { status: "unsupported" };
+  const size = imageDimensions(bytes);
+  if (!mimeType || !size || !showableDimensions(size)) return { status: "unsupported" };
   return { status: "ok", bytes, mimeType };
 }
 

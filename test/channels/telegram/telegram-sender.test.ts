@@ -102,4 +102,22 @@ describe("Telegram outbox sender", () => {
     expect(text?.method).toBe("sendMessage");
     expect(text?.replyMarkup?.inline_keyboard.flat()).toHaveLength(1);
   });
+
+  it("sends the text with the picture's description when Telegram refuses the picture", async () => {
+    const refusal = server.faults.error(400, "Bad Request: PHOTO_INVALID_DIMENSIONS", undefined, { method: "sendPhoto", chatId: 5020 });
+    const message = { html: "<b>Neue Idee #7</b>", image: { bytes: PNG, alt: "Foto zur Idee „Bank“" }, choices: [[{ label: "Freigeben", action: "mod:ok:7" }]] };
+    expect((await sender.send("5020", message, "de", "d14")).kind).toBe("sent");
+    expect(refusal.hits).toBe(1);
+    const sent = server.sentMessages(5020);
+    expect(sent.map((m) => m.method)).toEqual(["sendMessage"]);
+    expect(sent[0]!.text).toBe("Neue Idee #7\n\nFoto zur Idee „Bank“");
+    expect(sent[0]!.replyMarkup?.inline_keyboard.flat()).toHaveLength(1);
+  });
+
+  it("still treats other refusals of a photo as refusals", async () => {
+    server.faults.error(403, "Forbidden: bot was blocked by the user", undefined, { method: "sendPhoto", chatId: 5011 });
+    const outcome = await sender.send("5011", { html: "Hallo", image: { bytes: PNG, alt: "Bild" } }, "de", "d15");
+    expect(outcome.kind).toBe("gone");
+    expect(server.sentMessages(5011)).toEqual([]);
+  });
 });

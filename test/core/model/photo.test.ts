@@ -29,4 +29,11 @@ describe("photos", () => {
     huge.set(jpeg);
     expect(acceptPhotoBytes(huge)).toEqual({ status: "too-large" });
   });
+
+  it("are refused when Telegram could not show them: extremely long, narrow or large pictures", () => {
+    expect(acceptPhotoBytes(tinyJpeg(400, 20)).status).toBe("ok"); // 20 : 1, the limit
+    expect(acceptPhotoBytes(tinyJpeg(420, 20)).status).toBe("unsupported");
+    expect(acceptPhotoBytes(tinyJpeg(6000, 4000)).status).toBe("ok"); // 10,000 together
+    expect(acceptPhotoBytes(tinyJpeg(6000, 4008)).status).toBe("unsupported");
+  });
 });
