@@ -16,7 +16,7 @@ import { AdminError } from "./admin-error.js";
 import { addArea, listAreas, moveArea, removeArea, renameArea } from "./area-commands.js";
 import { addInitiative, addManager, listInitiatives, setLogo, updateInitiative } from "./initiative-commands.js";
 import { grantRole, listRoles, revokeRole } from "./role-commands.js";
-import { exportSurvey, importSurveyFile, SurveyFileError } from "./survey-commands.js";
+import { describeSurveyFileError, exportSurvey, importSurveyFile, SurveyFileError } from "./survey-commands.js";
 import { createPrismaAccess } from "../storage/prisma-access.js";
 import { createSurveyStore } from "../storage/stores/survey-store.js";
 import { createAreaStore } from "../storage/stores/area-store.js";
@@ -162,13 +162,8 @@ function surveyDeps(ctx: AdminContext) {
 COMMANDS["survey"] = {
   async import(ctx, [file]) {
     if (!file) return ctx.say("admin:usage-survey-import");
-    try {
-      const survey = await importSurveyFile(file, surveyDeps(ctx));
-      ctx.say("admin:survey-imported", { id: survey.id, questions: survey.questions.length });
-    } catch (error) {
-      if (error instanceof SurveyFileError) throw new AdminError("admin:survey-file-invalid", { problems: error.message });
-      throw error;
-    }
+    const survey = await importSurveyFile(file, surveyDeps(ctx));
+    ctx.say("admin:survey-imported", { id: survey.id, questions: survey.questions.length });
   },
   async export(ctx, [id], options) {
     const surveyId = Number(id);
@@ -205,7 +200,8 @@ export async function runAdmin(argv: string[]): Promise<number> {
   const translator = await createTranslator();
   const locale = matchLocale(process.env["MITREDEN_LOCALE"] ?? process.env["LANG"]) ?? DEFAULT_LOCALE;
   const print = (line: string) => void process.stdout.write(`${line}\n`);
-  const say = (key: string, vals?: Record<string, string | number>) => print(htmlToPlain(translator.t(locale, key, vals)));
+  const plain = (key: string, vals?: Record<string, string | number>) => htmlToPlain(translator.t(locale, key, vals));
+  const say = (key: string, vals?: Record<string, string | number>) => print(plain(key, vals));
   const [group, command, ...args] = positionals;
   const handler = group && command ? COMMANDS[group]?.[command] : undefined;
   if (!handler) {
@@ -233,7 +229,11 @@ export async function runAdmin(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof AdminError) {
-      process.stderr.write(`${htmlToPlain(translator.t(locale, error.key, error.values))}\n`);
+      process.stderr.write(`${plain(error.key, error.values)}\n`);
+      return 1;
+    }
+    if (error instanceof SurveyFileError) {
+      process.stderr.write(`${plain("admin:survey-file-invalid", { problems: describeSurveyFileError(error, plain) })}\n`);
       return 1;
     }
     throw error;

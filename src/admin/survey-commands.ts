@@ -2,9 +2,10 @@ import { readFile } from "node:fs/promises";
 import { localized, type DraftAnswer, type Survey, type SurveyQuestion } from "../core/model/survey.js";
 import type { AreaStore, UnitOfWork } from "../core/ports/stores.js";
 import type { ExportedResponse, SurveyStore } from "../core/ports/survey-store.js";
+import { AdminError } from "./admin-error.js";
 import { SurveyFileError, parseSurveyFile, toNewSurvey } from "./survey-file.js";
 
-export { SurveyFileError } from "./survey-file.js";
+export { describeSurveyFileError, SurveyFileError } from "./survey-file.js";
 
 /** What the survey admin commands need; the admin CLI builds them from the opened database. */
 export interface SurveyCommandDeps {
@@ -15,8 +16,8 @@ export interface SurveyCommandDeps {
 
 /**
  * `npm run admin -- survey import FILE`: validates the whole file first and stores it as a draft
- * survey in one transaction, so a wrong file imports nothing. Throws SurveyFileError whose message
- * lists "FILE:LINE:COLUMN: path: problem" per problem.
+ * survey in one transaction, so a wrong file imports nothing. Throws SurveyFileError with one
+ * translatable problem per mistake; describeSurveyFileError renders "FILE:LINE:COLUMN: path: problem".
  *
  * @example
  * const survey = await importSurveyFile("examples/surveys/dorfentwicklung-hammah.yaml", deps);
@@ -30,13 +31,13 @@ export async function importSurveyFile(path: string, deps: SurveyCommandDeps): P
       const area = await deps.areas.bySlug(parsed.area);
       if (!area) {
         const known = (await deps.areas.list()).map((a) => a.slug).join(", ");
-        throw new SurveyFileError(path, [{ ...locate(["area"]), path: "area", message: `unknown area "${parsed.area}" (known: ${known})` }]);
+        throw new SurveyFileError(path, [{ ...locate(["area"]), path: "area", messageKey: "admin:survey-file-area-unknown", values: { area: parsed.area, known } }]);
       }
       areaId = area.id;
     }
     const existing = await deps.surveys.byKey(parsed.key);
     if (existing) {
-      throw new SurveyFileError(path, [{ ...locate(["key"]), path: "key", message: `a survey with key "${parsed.key}" was already imported (survey ${existing.id})` }]);
+      throw new SurveyFileError(path, [{ ...locate(["key"]), path: "key", messageKey: "admin:survey-file-key-exists", values: { key: parsed.key, id: existing.id } }]);
     }
     return deps.surveys.create(toNewSurvey(parsed, areaId));
   });
@@ -108,12 +109,12 @@ function toJsonExport(survey: Survey, responses: readonly ExportedResponse[]): s
 /**
  * `npm run admin -- survey export ID --format csv|json`: the responses for the council's analysis.
  * Anonymous surveys are exported without any identity. Returns the file content; throws for an
- * unknown survey.
+ * unknown survey (AdminError).
  */
 export async function exportSurvey(id: number, format: ExportFormat, deps: Pick<SurveyCommandDeps, "surveys" | "unitOfWork">): Promise<string> {
   return deps.unitOfWork.run(async () => {
     const survey = await deps.surveys.get(id);
-    if (!survey) throw new Error(`There is no survey ${id}.`);
+    if (!survey) throw new AdminError("admin:survey-unknown", { id });
     const responses = await deps.surveys.exportResponses(survey);
     return format === "csv" ? toCsv(survey, responses) : toJsonExport(survey, responses);
   });

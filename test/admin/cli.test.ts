@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -53,12 +53,46 @@ describe("npm run admin", () => {
     const imported = await admin("survey", "import", "examples/surveys/dorfentwicklung-hammah.yaml");
     expect(imported.out).toMatch(/Survey \d+ with \d+ questions imported as a draft/);
     const again = await admin("survey", "import", "examples/surveys/dorfentwicklung-hammah.yaml");
-    expect(again.code).toBe(1);
-    expect(again.err).toContain("already imported");
     const id = /Survey (\d+)/.exec(imported.out)![1]!;
+    expect(again).toMatchObject({
+      code: 1,
+      err:
+        "The file was not imported because it has errors:\n" +
+        `examples/surveys/dorfentwicklung-hammah.yaml:6:6: key: A survey with the key “dorfentwicklung-hammah-2027” was already imported (survey ${id}).\n`,
+    });
     const out = join(dataDir, "export.json");
     expect((await admin("survey", "export", id, "--format", "json", "--out", out)).code).toBe(0);
     expect(JSON.parse(readFileSync(out, "utf8"))).toBeTypeOf("object");
+  });
+
+  it("explains a broken survey file in the admin's language", async () => {
+    const file = join(dataDir, "kaputt.yaml");
+    writeFileSync(file, "key: kaputt\ntitle: { de: Kaputt, fr: Cassé }\nintro: { de: Kurz }\ncloses: morgen\nquestions:\n  - type: slider\n    text: { de: S }\n");
+    const english = await admin("survey", "import", file);
+    expect(english).toMatchObject({
+      code: 1,
+      err: [
+        "The file was not imported because it has errors:",
+        `${file}:2:22: title: Unknown key “fr”. Is it misspelt or in the wrong place?`,
+        `${file}:4:9: closes: Expected a date and time with time zone offset such as 2026-12-01T08:00:00+01:00, here “morgen”.`,
+        `${file}:6:11: questions[0].type: “slider” is not possible here. Possible: single, multiple, scale, yesno, text`,
+        "",
+      ].join("\n"),
+    });
+    process.env["MITREDEN_LOCALE"] = "de";
+    try {
+      const german = await admin("survey", "import", file);
+      expect(german.err.split("\n")).toEqual([
+        "Die Datei wurde nicht importiert, weil sie Fehler enthält:",
+        `${file}:2:22: title: Unbekannter Schlüssel „fr“. Ist er falsch geschrieben oder steht er an der falschen Stelle?`,
+        `${file}:4:9: closes: Erwartet wird ein Zeitpunkt mit Zeitzone wie 2026-12-01T08:00:00+01:00, hier „morgen“.`,
+        `${file}:6:11: questions[0].type: „slider“ ist hier nicht möglich. Möglich sind: single, multiple, scale, yesno, text`,
+        "",
+      ]);
+      expect((await admin("survey", "export", "999999")).err).toBe("Eine Umfrage 999999 gibt es nicht.\n");
+    } finally {
+      process.env["MITREDEN_LOCALE"] = "en";
+    }
   });
 
   it("exports the audit log", async () => {

@@ -64,8 +64,10 @@ describe("survey import", () => {
 
   it("refuses the same key twice, naming its line", async () => {
     const error = await importError(EXAMPLE);
-    expect(error.problems[0]).toMatchObject({ line: 6, path: "key" });
-    expect(error.message).toContain("already imported");
+    expect(error.problems).toEqual([
+      { line: 6, column: 6, path: "key", messageKey: "admin:survey-file-key-exists", values: { key: "dorfentwicklung-hammah-2027", id: expect.any(Number) } },
+    ]);
+    expect(error.message).toContain(`${EXAMPLE}:6:6: key: admin:survey-file-key-exists`);
   });
 
   it("names the line of a wrong item and imports nothing", async () => {
@@ -93,9 +95,11 @@ questions:
 `,
     );
     const error = await importError(path);
-    const byPath = Object.fromEntries(error.problems.map((p) => [p.path, p.line]));
-    expect(byPath["questions[1].options[1].fr"] ?? byPath["questions[1].options[1]"]).toBe(16);
-    expect(byPath["questions[2].type"] ?? byPath["questions[2]"]).toBe(17);
+    expect(error.problems.map((p) => `${p.line} ${p.path} ${p.messageKey}`)).toEqual([
+      "16 questions[1].options[1].de admin:survey-file-missing",
+      "16 questions[1].options[1] admin:survey-file-unknown-key",
+      "17 questions[2].type admin:survey-file-choice-unknown",
+    ]);
     expect(error.message).toContain(`${path}:16:`);
     expect(await testDb.db.prisma.survey.count()).toBe(before);
   });
@@ -104,19 +108,21 @@ questions:
     const picks = await importError(
       write("picks.yaml", VALID.replace("key: small", "key: picks") + "  - type: multiple\n    text: { de: M }\n    max: 4\n    options: [{ de: A }, { de: B }]\n"),
     );
-    expect(picks.problems).toEqual([expect.objectContaining({ path: "questions[1].max", line: 10 })]);
+    expect(picks.problems).toEqual([
+      expect.objectContaining({ path: "questions[1].max", line: 10, messageKey: "admin:survey-file-max-above-choices", values: { max: 4, choices: 2 } }),
+    ]);
     const area = await importError(write("area.yaml", VALID.replace("key: small", "key: area\narea: atlantis")));
-    expect(area.problems[0]).toMatchObject({ path: "area", line: 2 });
-    expect(area.message).toContain('unknown area "atlantis"');
+    expect(area.problems[0]).toMatchObject({ path: "area", line: 2, messageKey: "admin:survey-file-area-unknown", values: { area: "atlantis" } });
+    expect(area.problems[0]!.values["known"]).toContain("hammah");
     const dates = await importError(write("dates.yaml", VALID.replace("key: small", "key: dates\nopens: 2027-03-01T00:00:00+01:00")));
-    expect(dates.problems[0]).toMatchObject({ path: "closes", line: 5 });
+    expect(dates.problems[0]).toMatchObject({ path: "closes", line: 5, messageKey: "admin:survey-file-closes-before-opens" });
     const missing = await importError(write("missing.yaml", VALID.replace("closes: 2027-02-07T23:59:00+01:00\n", "")));
-    expect(missing.problems[0]!.path).toBe("closes");
+    expect(missing.problems[0]).toMatchObject({ path: "closes", messageKey: "admin:survey-file-missing" });
   });
 
   it("reports YAML syntax errors with their line", async () => {
     const error = await importError(write("syntax.yaml", "key: x\ntitle: { de: [ }\n"));
-    expect(error.problems[0]!.line).toBe(2);
+    expect(error.problems[0]).toMatchObject({ line: 2, column: 16, messageKey: "admin:survey-file-yaml-invalid", values: { code: "BAD_INDENT" } });
   });
 });
 
