@@ -145,11 +145,13 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
 
   bot.use(sequentialize((ctx: Context) => (ctx.chat ? String(ctx.chat.id) : undefined)));
   bot.use(async (ctx) => {
-    const work = handle(ctx, decideUpdate(ctx.update, { id: ctx.me.id, username: ctx.me.username }, codec, new Date()));
+    // Marked handled inside the tracked work, so a stop's final flush includes it.
+    const work = handle(ctx, decideUpdate(ctx.update, { id: ctx.me.id, username: ctx.me.username }, codec, new Date())).then(() =>
+      inbox?.handled(ctx.update.update_id),
+    );
     inFlight.add(work);
     try {
       await work;
-      inbox?.handled(ctx.update.update_id);
     } finally {
       inFlight.delete(work);
     }
