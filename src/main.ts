@@ -12,6 +12,7 @@ import { createMatrixChannel } from "./channels/matrix/matrix-channel.js";
 import { createTelegramChannel } from "./channels/telegram/telegram-channel.js";
 import { createTelegramApi, createTelegramSender } from "./channels/telegram/telegram-sender.js";
 import { createTelegramChatAdminVerifier } from "./channels/telegram/chat-admin-verifier.js";
+import { telegramBotId } from "./channels/telegram/update-inbox.js";
 import { ConfigError, loadConfig, secretsOf, wantsConsole, type Config } from "./config.js";
 import type { ChannelSender } from "./core/ports/channel-sender.js";
 import { systemClock } from "./core/ports/clock.js";
@@ -26,6 +27,7 @@ import { DataDirLockedError } from "./storage/pglite-lock.js";
 import { createPrismaAccess } from "./storage/prisma-access.js";
 import { seedExampleIfEmpty } from "./storage/seed-example.js";
 import { createKeyValueStore } from "./storage/stores/key-value-store.js";
+import { createTelegramInboxStore } from "./storage/stores/telegram-inbox-store.js";
 
 function fail(message: string): never {
   process.stderr.write(`mitreden: ${message}\n`);
@@ -139,6 +141,8 @@ async function main(): Promise<void> {
       token: config.telegram.token,
       ...(config.telegram.apiRoot ? { apiRoot: config.telegram.apiRoot } : {}),
       ...(config.telegram.callbackSecret ? { callbackSecret: config.telegram.callbackSecret } : {}),
+      // Fetched updates stay in the database until handled, so a crash loses no message.
+      inbox: createTelegramInboxStore(access, { botId: telegramBotId(config.telegram.token) }),
     });
     channels.push({ name: "telegram", start: () => telegram.start(), stop: () => telegram.stop() });
     senders.push(

@@ -1,6 +1,6 @@
 import { run, sequentialize, type RunnerHandle } from "@grammyjs/runner";
 import { Bot, BotError, type Context } from "grammy";
-import type { UserFromGetMe } from "grammy/types";
+import type { Update, UserFromGetMe } from "grammy/types";
 import type { ConversationCore } from "../../core/conversation/conversation-core.js";
 import type { ChannelCapabilities } from "../../core/model/channel-capabilities.js";
 import type { InboundEvent } from "../../core/model/inbound-event.js";
@@ -8,6 +8,7 @@ import { DEFAULT_LOCALE, matchLocale, type Locale } from "../../core/model/local
 import type { Logger } from "../../core/ports/logger.js";
 import type { Translator } from "../../core/ports/translator.js";
 import { htmlToPlain } from "../../core/render/plain-text.js";
+import type { TelegramInbox } from "../../storage/stores/telegram-inbox-store.js";
 import { receivePhoto } from "../receive-photo.js";
 import { createCallbackCodec, deriveCallbackSecret, type CallbackCodec } from "./callback-codec.js";
 import { createChatAdminCheck } from "./chat-admins.js";
@@ -17,6 +18,7 @@ import { telegramPhotoSource } from "./photo-download.js";
 import { registerCommands } from "./register-commands.js";
 import { createRetryAfterTransformer } from "./retry-after.js";
 import { sendOutbound } from "./send-message.js";
+import { createUpdateInbox } from "./update-inbox.js";
 
 /** Telegram shows buttons, photos and HTML. Edits are possible on Telegram but not used yet. */
 export const TELEGRAM_CAPABILITIES: ChannelCapabilities = { buttons: true, images: true, html: true, edits: false };
@@ -42,6 +44,11 @@ export interface TelegramChannelDeps {
   readonly maxRetryWaitMs?: number;
   /** How long a graceful stop waits for updates still being handled (default 10 s). */
   readonly stopTimeoutMs?: number;
+  /**
+   * Where fetched updates wait until they are handled, so a crash loses none. Without it an update
+   * Telegram handed over is gone if the process dies before handling it.
+   */
+  readonly inbox?: TelegramInbox<Update>;
 }
 
 export interface TelegramChannel {
@@ -87,6 +94,9 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
     }
   });
   bot.api.config.use(createRetryAfterTransformer({ logger, ...(deps.maxRetryWaitMs ? { maxWaitMs: deps.maxRetryWaitMs } : {}) }));
+  const inbox = deps.inbox ? createUpdateInbox({ inbox: deps.inbox, logger }) : undefined;
+  // Outermost, so the runner gets a batch only once it is saved.
+  if (inbox) bot.api.config.use(inbox.transformer);
   const codec = createCallbackCodec({ secret: deps.callbackSecret ?? deriveCallbackSecret(deps.token) });
   const admins = createChatAdminCheck({ api: bot.api, logger });
   const inFlight = new Set<Promise<void>>();
@@ -135,7 +145,10 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
 
   bot.use(sequentialize((ctx: Context) => (ctx.chat ? String(ctx.chat.id) : undefined)));
   bot.use(async (ctx) => {
-    const work = handle(ctx, decideUpdate(ctx.update, { id: ctx.me.id, username: ctx.me.username }, codec, new Date()));
+    // Marked handled inside the tracked work, so a stop's final flush includes it.
+    const work = handle(ctx, decideUpdate(ctx.update, { id: ctx.me.id, username: ctx.me.username }, codec, new Date())).then(() =>
+      inbox?.handled(ctx.update.update_id),
+    );
     inFlight.add(work);
     try {
       await work;
@@ -151,13 +164,25 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
       { err: error.error, updateId: ctx.update.update_id, chat: ctx.chat?.id, chatType: ctx.chat?.type },
       "handling a Telegram update failed",
     );
-    if (!ctx.chat) return;
     try {
-      await ctx.api.sendMessage(ctx.chat.id, t(localeFrom(ctx.from?.language_code), "common:apology"), { parse_mode: "HTML" });
+      if (ctx.chat) await ctx.api.sendMessage(ctx.chat.id, t(localeFrom(ctx.from?.language_code), "common:apology"), { parse_mode: "HTML" });
     } catch (err) {
-      logger.warn({ err, chat: ctx.chat.id }, "could not send the apology either");
+      logger.warn({ err, chat: ctx.chat?.id }, "could not send the apology either");
+    } finally {
+      // Not kept for a replay: the same update would most likely fail the same way again.
+      inbox?.handled(ctx.update.update_id);
     }
   });
+
+  /** One update through the same path the runner uses, error boundary included. */
+  async function handleOne(update: Update): Promise<void> {
+    try {
+      await bot.handleUpdate(update);
+    } catch (err) {
+      if (!(err instanceof BotError)) throw err;
+      await bot.errorHandler(err);
+    }
+  }
 
   return {
     bot,
@@ -177,6 +202,8 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
         logger.warn({ err }, "could not remove a webhook; long polling may fail");
       }
       await registerCommands({ api: bot.api, commands: deps.core.commands(), translator: deps.translator, logger });
+      // Before polling: what a crash left behind comes first, and in the order it arrived.
+      if (inbox) await inbox.replay(handleOne);
       const handle = run(bot, {
         runner: {
           silent: true,
@@ -196,6 +223,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
       const pending = Promise.allSettled([...inFlight]);
       const limit = new Promise<void>((resolve) => setTimeout(resolve, deps.stopTimeoutMs ?? 10_000).unref());
       await Promise.race([pending, limit]);
+      await inbox?.flush();
       logger.info({}, "Telegram channel stopped");
     },
   };

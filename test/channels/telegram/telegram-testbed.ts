@@ -2,6 +2,8 @@ import type { ConversationCore } from "../../../src/core/conversation/conversati
 import type { Feature } from "../../../src/core/conversation/feature.js";
 import type { Logger } from "../../../src/core/ports/logger.js";
 import { createTelegramChannel, type TelegramChannel } from "../../../src/channels/telegram/telegram-channel.js";
+import { telegramBotId } from "../../../src/channels/telegram/update-inbox.js";
+import { createTelegramInboxStore } from "../../../src/storage/stores/telegram-inbox-store.js";
 import { createCoreHarness, type CoreHarness, type CoreHarnessOptions } from "../../support/core-harness.js";
 import { silentLogger } from "../../support/silent-logger.js";
 import { createBotApiServer, type BotApiServer, type SentMessage } from "../../support/telegram/bot-api-server.js";
@@ -30,6 +32,8 @@ export async function createTelegramTestbed(
     beforeStart?: (faults: Faults) => void;
     /** The channel's logger (silent by default), e.g. to check what gets logged. */
     logger?: Logger;
+    /** Keep fetched updates in the database until handled, as the app does (default true). */
+    inbox?: boolean;
   } = {},
 ): Promise<TelegramTestbed> {
   const server = createBotApiServer({ botUsername: BOT_USERNAME });
@@ -51,6 +55,7 @@ export async function createTelegramTestbed(
     apiRoot: server.url,
     pollingTimeoutSeconds: 5,
     stopTimeoutMs: 2_000,
+    ...(options.inbox === false ? {} : { inbox: createTelegramInboxStore(harness.access, { botId: telegramBotId(server.token) }) }),
   });
   options.beforeStart?.(server.faults);
   await channel.start();
