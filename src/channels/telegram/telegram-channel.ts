@@ -23,6 +23,8 @@ import { createUpdateInbox } from "./update-inbox.js";
 /** Telegram shows buttons, photos and HTML. Edits are possible on Telegram but not used yet. */
 export const TELEGRAM_CAPABILITIES: ChannelCapabilities = { buttons: true, images: true, html: true, edits: false };
 
+const POLL_RETRY_MS = 5_000;
+
 /** The update types the bot asks for; anything else is never fetched. */
 const ALLOWED_UPDATES = ["message", "callback_query", "channel_post"] as const;
 
@@ -42,6 +44,8 @@ export interface TelegramChannelDeps {
   readonly pollingTimeoutSeconds?: number;
   /** The longest 429 wait a direct reply sits out (default 60 s). */
   readonly maxRetryWaitMs?: number;
+  /** The pause after a failed fetch of updates (default 5 s), however long the outage lasts. */
+  readonly pollRetryMs?: number;
   /** How long a graceful stop waits for updates still being handled (default 10 s). */
   readonly stopTimeoutMs?: number;
   /**
@@ -208,6 +212,10 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
         runner: {
           silent: true,
           fetch: { timeout: deps.pollingTimeoutSeconds ?? 30, allowed_updates: ALLOWED_UPDATES },
+          // The runner's default doubles the pause after every failed fetch and gives up for good
+          // after 15 hours; a bot must come back within seconds of Telegram or its database.
+          retryInterval: deps.pollRetryMs ?? POLL_RETRY_MS,
+          maxRetryTime: Number.POSITIVE_INFINITY,
         },
       });
       runner = handle;

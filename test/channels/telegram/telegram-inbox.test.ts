@@ -70,6 +70,7 @@ describe("Telegram updates kept in the database until handled", () => {
       token: server.token,
       apiRoot: server.url,
       pollingTimeoutSeconds: 1,
+      pollRetryMs: 50,
       stopTimeoutMs: options.stopTimeoutMs ?? 2_000,
       inbox: options.inbox ?? inbox,
     });

@@ -54,6 +54,7 @@ export async function createTelegramTestbed(
     token: server.token,
     apiRoot: server.url,
     pollingTimeoutSeconds: 5,
+    pollRetryMs: 100,
     stopTimeoutMs: 2_000,
     ...(options.inbox === false ? {} : { inbox: createTelegramInboxStore(harness.access, { botId: telegramBotId(server.token) }) }),
   });
