@@ -203,7 +203,9 @@ describe("applyMigrations on PostgreSQL", () => {
       const first = opened[0];
       if (first?.status !== "fulfilled") throw new Error("no database opened");
       const db = first.value;
-      const locks = await db.prisma.$queryRaw<unknown[]>`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = 72707369`;
+      // pg_locks spans the whole server; other suites migrate their own databases at the same time.
+      const locks = await db.prisma.$queryRaw<unknown[]>`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = 72707369
+        AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
       expect(locks).toEqual([]);
       const recorded = await db.prisma.$queryRaw<unknown[]>`SELECT migration_name FROM _prisma_migrations`;
       const committed = (await readMigrationsList(defaultMigrationsDir)).migrationDirectories;

@@ -24,11 +24,18 @@ export interface UpdateInbox {
   readonly transformer: Transformer;
   /** The update is done with (handled, ignored, or apologised for); removed with the next batch. */
   handled(updateId: number): void;
-  /** Handles every update left from an earlier run, oldest first, then removes them. */
+  /**
+   * Handles every update left from an earlier run, oldest first, then removes them. An update
+   * whose handling was interrupted by MAX_REPLAYS starts already is given up (and logged): one that
+   * crashes the process every time must not keep the bot from ever starting again.
+   */
   replay(handle: (update: Update) => Promise<void>): Promise<number>;
   /** Removes the ids collected so far now (on stop). */
   flush(): Promise<void>;
 }
+
+/** Starts that may begin handling one kept update before it is given up. */
+export const MAX_REPLAYS = 3;
 
 /** The bot's numeric id: Telegram's tokens start with it, followed by a colon. */
 export function telegramBotId(token: string): string {
@@ -101,7 +108,13 @@ export function createUpdateInbox(options: UpdateInboxOptions): UpdateInbox {
       logger.info({ count: updates.length }, "handling Telegram updates left from the last run");
       for (const update of updates) {
         try {
-          await handle(update);
+          // Counted before handling, so an attempt that takes the process down still counts.
+          const attempt = await inbox.noteReplay(update.update_id);
+          if (attempt > MAX_REPLAYS) {
+            logger.error({ updateId: update.update_id, attempts: attempt - 1, update }, "gave up a Telegram update whose handling kept being interrupted");
+          } else {
+            await handle(update);
+          }
         } catch (err) {
           // The handler has its own error boundary; this is the last resort so start-up goes on.
           logger.error({ err, updateId: update.update_id }, "replaying a kept Telegram update failed");

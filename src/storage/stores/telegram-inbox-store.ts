@@ -24,6 +24,8 @@ export interface TelegramInbox<U extends TelegramUpdateLike = TelegramUpdateLike
   pending(): Promise<U[]>;
   /** Forgets handled updates in one statement; unknown ids are ignored. */
   remove(updateIds: readonly number[]): Promise<void>;
+  /** Counts one more start that begins handling the update again; returns the count (0 if gone). */
+  noteReplay(updateId: number): Promise<number>;
 }
 
 export interface TelegramInboxStoreOptions {
@@ -54,6 +56,14 @@ export function createTelegramInboxStore<U extends TelegramUpdateLike = Telegram
       });
       // Only save() writes these rows, and it wrote exactly such updates.
       return rows.map((row) => row.payload as unknown as U);
+    },
+    async noteReplay(updateId) {
+      const rows = await db.client().telegramInboxUpdate.updateManyAndReturn({
+        where: { botId, updateId: BigInt(updateId) },
+        data: { replays: { increment: 1 } },
+        select: { replays: true },
+      });
+      return rows[0]?.replays ?? 0;
     },
     async remove(updateIds) {
       if (updateIds.length === 0) return;

@@ -183,6 +183,7 @@ describe("Telegram updates kept in the database until handled", () => {
       },
       pending: () => inbox.pending(),
       remove: (ids) => inbox.remove(ids),
+      noteReplay: (id) => inbox.noteReplay(id),
     };
     const handled: Handled[] = [];
     const before = server.sentMessages(anna.id).length;

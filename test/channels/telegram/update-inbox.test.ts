@@ -1,12 +1,13 @@
 import type { Update } from "grammy/types";
-import { describe, expect, it } from "vitest";
-import { createUpdateInbox, telegramBotId } from "../../../src/channels/telegram/update-inbox.js";
+import { describe, expect, it, vi } from "vitest";
+import { createUpdateInbox, MAX_REPLAYS, telegramBotId } from "../../../src/channels/telegram/update-inbox.js";
 import type { TelegramInbox } from "../../../src/storage/stores/telegram-inbox-store.js";
 import { silentLogger } from "../../support/silent-logger.js";
 
 /** An inbox in memory that records every removal call and can be made to fail. */
 function memoryInbox(): TelegramInbox<Update> & { removals: number[][]; failRemovals: boolean } {
   const kept = new Map<number, Update>();
+  const replays = new Map<number, number>();
   const inbox = {
     removals: [] as number[][],
     failRemovals: false,
@@ -19,7 +20,15 @@ function memoryInbox(): TelegramInbox<Update> & { removals: number[][]; failRemo
     async remove(ids: readonly number[]) {
       inbox.removals.push([...ids]);
       if (inbox.failRemovals) throw new Error("database unavailable");
-      for (const id of ids) kept.delete(id);
+      for (const id of ids) {
+        kept.delete(id);
+        replays.delete(id);
+      }
+    },
+    async noteReplay(id: number) {
+      if (!kept.has(id)) return 0;
+      replays.set(id, (replays.get(id) ?? 0) + 1);
+      return replays.get(id)!;
     },
   };
   return inbox;
@@ -71,5 +80,31 @@ describe("update inbox", () => {
   it("reads the bot id from the token", () => {
     expect(telegramBotId("7000000001:AAH-mitreden-loopback-test-token-0001")).toBe("7000000001");
     expect(() => telegramBotId("not-a-token")).toThrow();
+  });
+
+  it("gives up an update whose handling was interrupted by three starts, so a fourth start gets going", async () => {
+    const store = memoryInbox();
+    await store.save([{ update_id: 40 }, { update_id: 41 }]);
+    let attemptsAt40 = 0;
+    // Three starts that die while handling update 40: its handling never returns, nothing is removed.
+    for (let start = 0; start < MAX_REPLAYS; start++) {
+      const dying = createUpdateInbox({ inbox: store, logger: silentLogger });
+      let reached40 = false;
+      void dying.replay(async (update) => {
+        if (update.update_id !== 40) return;
+        attemptsAt40 += 1;
+        reached40 = true;
+        await new Promise(() => undefined);
+      });
+      await vi.waitFor(() => expect(reached40).toBe(true));
+    }
+    expect(attemptsAt40).toBe(MAX_REPLAYS);
+    expect((await store.pending()).map((u) => u.update_id)).toEqual([40, 41]);
+
+    const fourth = createUpdateInbox({ inbox: store, logger: silentLogger });
+    const seen: number[] = [];
+    await fourth.replay(async (update) => void seen.push(update.update_id));
+    expect(seen).toEqual([41]);
+    expect(await store.pending()).toEqual([]);
   });
 });

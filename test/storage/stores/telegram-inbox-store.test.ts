@@ -54,6 +54,19 @@ describe("Telegram inbox store", () => {
     expect(await second.pending()).toEqual([update(1, "for the second bot"), update(2)]);
   });
 
+  it("counts the starts that begin an update again, per bot, and none for one already removed", async () => {
+    const access = createPrismaAccess(t.db.prisma);
+    const inbox = createTelegramInboxStore<FakeUpdate>(access, { botId: "400" });
+    const other = createTelegramInboxStore<FakeUpdate>(access, { botId: "401" });
+    await inbox.save([update(3_000_000_005)]);
+    await other.save([update(3_000_000_005)]);
+    expect(await inbox.noteReplay(3_000_000_005)).toBe(1);
+    expect(await inbox.noteReplay(3_000_000_005)).toBe(2);
+    expect(await other.noteReplay(3_000_000_005)).toBe(1);
+    await inbox.remove([3_000_000_005]);
+    expect(await inbox.noteReplay(3_000_000_005)).toBe(0);
+  });
+
   it("does nothing for empty batches", async () => {
     const inbox = createTelegramInboxStore<FakeUpdate>(createPrismaAccess(t.db.prisma), { botId: "300" });
     await inbox.save([]);

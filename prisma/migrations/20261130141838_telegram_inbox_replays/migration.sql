@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "TelegramInboxUpdate" ADD COLUMN     "replays" INTEGER NOT NULL DEFAULT 0;
