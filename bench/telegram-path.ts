@@ -7,9 +7,12 @@
 import { run, sequentialize } from "@grammyjs/runner";
 import { Bot, type Context } from "grammy";
 import { createTelegramChannel } from "../src/channels/telegram/index.js";
+import { telegramBotId } from "../src/channels/telegram/update-inbox.js";
 import type { ConversationCore } from "../src/core/conversation/conversation-core.js";
 import { systemClock } from "../src/core/ports/clock.js";
 import { createTranslator } from "../src/i18n/translator.js";
+import { createPrismaAccess } from "../src/storage/prisma-access.js";
+import { createTelegramInboxStore } from "../src/storage/stores/telegram-inbox-store.js";
 import { createBotApiServer, type BotApiServer, type SentMessage } from "../test/support/telegram/bot-api-server.js";
 import { buildBenchCore } from "./bench-features.js";
 import { benchLogger } from "./conversation-throughput.js";
@@ -100,6 +103,8 @@ async function runCoreSide(options: TelegramPathOptions, timeoutMs: number, step
       apiRoot: server.url,
       pollingTimeoutSeconds: 5,
       stopTimeoutMs: 5_000,
+      // As in production: every fetched batch is kept in the database until it is handled.
+      inbox: createTelegramInboxStore(createPrismaAccess(db.prisma), { botId: telegramBotId(server.token) }),
     });
     await channel.start();
     const latencies: number[] = [];
