@@ -16,6 +16,7 @@ import type {
 } from "../ports/stores.js";
 import type { TranslationValues, Translator } from "../ports/translator.js";
 import type { CommandSpec, Feature } from "./feature.js";
+import { htmlToPlain } from "../render/plain-text.js";
 import { parseInput, splitAction } from "./parse-input.js";
 import type { Turn } from "./turn.js";
 
@@ -142,6 +143,7 @@ export function createConversationCore(deps: ConversationCoreDeps): Conversation
       state,
       log,
       t: (key: string, values?: TranslationValues) => deps.translator.t(localeOf(), key, values),
+      label: (key: string, values?: TranslationValues) => htmlToPlain(deps.translator.t(localeOf(), key, values)),
       reply(message: OutboundMessage) {
         messages.push(message);
         const actions = flattenChoices(message).map((c) => c.action);

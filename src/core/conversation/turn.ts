@@ -22,7 +22,13 @@ export interface Turn {
   readonly locale: Locale;
   readonly state: ConversationState;
   readonly log: Logger;
+  /** A translation in the core's HTML subset, values escaped. */
   t(key: string, values?: TranslationValues): string;
+  /**
+   * A translation for a choice's label: plain text, because buttons and numbered lists show no
+   * HTML (an idea titled "Bänke & Tische" must not read "Bänke &amp; Tische" on its button).
+   */
+  label(key: string, values?: TranslationValues): string;
   /** Adds a message to the replies. */
   reply(message: OutboundMessage): void;
   /** Shortcut: translated text with optional choices. */

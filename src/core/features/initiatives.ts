@@ -13,8 +13,8 @@ import type { Translator } from "../ports/translator.js";
 import { choiceRows } from "../render/choice-rows.js";
 import type { IdeaStore } from "./ideas/idea-ports.js";
 import { fileReport } from "./ideas/participation.js";
-import { parseEventDate, renderNews } from "./news-format.js";
-import { announcePendingNews, publishNews, type NewsModerationDeps } from "./news-moderation.js";
+import { newsPhotoChoices, parseEventDate, renderNews, shortNewsText } from "./news-format.js";
+import { announcePendingNews, photoOfNews, publishNews, type NewsModerationDeps } from "./news-moderation.js";
 import { keepPhoto } from "./photo-step.js";
 import { areaChoices, pickArea } from "./preference-choices.js";
 
@@ -32,7 +32,6 @@ export interface InitiativesDeps extends NewsModerationDeps {
 const FEATURE = "initiatives";
 const MAX_NEWS_LENGTH = 2000;
 const SKIP = "-";
-const REPORT_LABEL_CHARS = 24;
 
 /** Initiative ids this person manages (role initiative_manager, scope "initiative:<id>"). */
 export function managedInitiativeIds(grants: readonly RoleGrant[]): number[] {
@@ -88,6 +87,7 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
       html: lines.join("\n"),
       ...(logo ? { image: { bytes: logo, alt: turn.t("initiatives:logo-alt", { name: initiative.name }) } } : {}),
       choices: [
+        ...newsPhotoChoices(deps.translator, turn.locale, news),
         ...reportChoices(turn, news),
         [
           following
@@ -110,7 +110,7 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
     const body = news.map((item) => renderNews(deps.translator, turn.locale, item, item.initiativeName));
     turn.reply({
       html: [turn.t("initiatives:my-news-title", { names: followed.map((i) => i.name).join(", ") }), ...body].join("\n\n"),
-      choices: [...reportChoices(turn, news), ...choices],
+      choices: [...newsPhotoChoices(deps.translator, turn.locale, news), ...reportChoices(turn, news), ...choices],
     });
     if (news.length === 0) turn.say("initiatives:no-news-yet");
   }
@@ -118,8 +118,7 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
   /** One "Report: <start of the text>" choice per shown item. */
   function reportChoices(turn: Turn, news: readonly NewsItem[]) {
     return news.map((item) => {
-      const short = item.text.length > REPORT_LABEL_CHARS ? `${item.text.slice(0, REPORT_LABEL_CHARS - 1)}…` : item.text;
-      return [{ label: turn.t("initiatives:report-news", { text: short }), action: `${FEATURE}:report:${item.id}` }];
+      return [{ label: turn.label("initiatives:report-news", { text: shortNewsText(item.text) }), action: `${FEATURE}:report:${item.id}` }];
     });
   }
 
@@ -138,6 +137,22 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
       return undefined;
     }
     return { item, initiative };
+  }
+
+  /** A published item's photo on its own, with the item's text as caption. */
+  async function showPhoto(turn: Turn, id: number): Promise<void> {
+    const item = Number.isInteger(id) ? await deps.initiatives.getNews(id) : undefined;
+    const initiative = item?.status === "published" ? await deps.initiatives.get(item.initiativeId) : undefined;
+    const photo = item && initiative ? await photoOfNews(deps, item) : undefined;
+    if (!item || !initiative || !photo) {
+      turn.say("common:stale-action");
+      return;
+    }
+    turn.reply({
+      html: renderNews(deps.translator, turn.locale, item, initiative.name),
+      image: { bytes: photo.bytes, alt: turn.t("initiatives:news-photo-alt", { name: initiative.name }) },
+      choices: [[{ label: turn.t("initiatives:my-news"), action: `${FEATURE}:news` }, back(turn)]],
+    });
   }
 
   async function askReportReason(turn: Turn, id: number): Promise<void> {
@@ -357,6 +372,8 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
           if (args[0] !== "immediate" && args[0] !== "digest") return turn.say("common:stale-action");
           await deps.preferences.setMode(turn.resident.id, "news", args[0]);
           return showMode(turn);
+        case "photo":
+          return showPhoto(turn, id);
         case "report":
           return askReportReason(turn, id);
         case "repx":

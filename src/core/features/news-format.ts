@@ -1,4 +1,6 @@
 import type { Locale } from "../model/locale.js";
+import type { Choice } from "../model/outbound-message.js";
+import { htmlToPlain } from "../render/plain-text.js";
 import type { NewsItem } from "../ports/initiatives.js";
 import type { Translator } from "../ports/translator.js";
 
@@ -36,4 +38,23 @@ export function renderNews(
   if (item.eventDate) lines.push(translator.t(locale, "initiatives:news-when", { when: formatEventDate(item.eventDate) }));
   if (item.place) lines.push(translator.t(locale, "initiatives:news-where", { place: item.place }));
   return lines.join("\n");
+}
+
+/** The start of a news item's text for a button label, cut at `max` characters. */
+export function shortNewsText(text: string, max = 24): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * One "Photo: <start of the text>" choice per item that has a photo. Lists of news are one message,
+ * which carries at most one picture, so each photo opens on its own (`initiatives:photo:<id>`).
+ */
+export function newsPhotoChoices(
+  translator: Translator,
+  locale: Locale,
+  items: readonly Pick<NewsItem, "id" | "text" | "photoId">[],
+): Choice[][] {
+  return items
+    .filter((item) => item.photoId !== null)
+    .map((item) => [{ label: htmlToPlain(translator.t(locale, "initiatives:show-photo", { text: shortNewsText(item.text) })), action: `initiatives:photo:${item.id}` }]);
 }

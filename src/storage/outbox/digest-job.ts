@@ -1,4 +1,4 @@
-import { renderNews } from "../../core/features/news-format.js";
+import { newsPhotoChoices, renderNews } from "../../core/features/news-format.js";
 import type { Clock } from "../../core/ports/clock.js";
 import type { Logger } from "../../core/ports/logger.js";
 import type { Publisher } from "../../core/ports/publisher.js";
@@ -76,6 +76,7 @@ export function createDigestJob(deps: DigestJobDeps): DigestJob {
               deps.translator.t(locale, "initiatives:digest-title", { day: day.split("-").reverse().join(".") }),
               ...rows.map((r) => renderNews(deps.translator, locale, r, r.initiative.name)),
             ].join("\n\n"),
+            choices: newsPhotoChoices(deps.translator, locale, rows),
           }),
         });
         await db.digestRun.createMany({

@@ -201,6 +201,14 @@ describe("news by managers", () => {
     expect(replies[0]!.text).toContain("Neuigkeiten von Feuerwehr Hammah");
     expect(replies[0]!.text).toContain("Osterfeuer <am> Samstag");
     expect(replies[0]!.text).not.toContain("Probe fällt aus");
+    // The list is one message; the item's photo opens on its own.
+    const photoChoice = replies[0]!.choices.find((c) => c.label === "Foto: Osterfeuer <am> Samstag")!;
+    const photo = await h.press(anna, photoChoice.action);
+    expect(photo[0]!.text).toContain("Osterfeuer <am> Samstag");
+    expect(Buffer.from(photo[0]!.message.image!.bytes)).toEqual(Buffer.from(newsPhoto));
+    expect(photo[0]!.message.image!.alt).toBe("Foto zur Nachricht von Feuerwehr Hammah");
+    const item = await h.db.prisma.newsItem.findFirstOrThrow({ where: { text: "Probe fällt aus" } });
+    expect(texts(await h.press(anna, `initiatives:photo:${item.id}`))).toEqual(["Diese Auswahl ist nicht mehr gültig. Bitte nutzen Sie die aktuelle Nachricht."]);
   });
 });
 
@@ -227,6 +235,11 @@ describe("daily digest", () => {
     expect(html).toContain("Osterfeuer &lt;am&gt; Samstag");
     expect(html).toContain("Übungsabend");
     expect(html).not.toContain("Alt");
+    // Only the Easter fire item has a photo: the digest offers to open it.
+    const photoItem = await h.db.prisma.newsItem.findFirstOrThrow({ where: { text: "Osterfeuer <am> Samstag" } });
+    expect(digest.contents.find((c) => c.locale === "en")!.choices).toEqual([
+      [{ label: "Photo: Osterfeuer <am> Samstag", action: `initiatives:photo:${photoItem.id}` }],
+    ]);
     expect(await job.runDay(day)).toBe(0);
   });
 });

@@ -30,7 +30,7 @@ export function createBrowse(deps: IdeasDeps) {
     });
     const pages = Math.max(1, Math.ceil(total / size));
     const rows: Choice[][] = items.map((idea) => [
-      { label: turn.t("ideas:list-entry", { id: idea.id, title: idea.title, supports: idea.supportCount }), action: `ideas:show:${idea.id}` },
+      { label: turn.label("ideas:list-entry", { id: idea.id, title: idea.title, supports: idea.supportCount }), action: `ideas:show:${idea.id}` },
     ]);
     const s = sort === "new" ? "n" : "t";
     const paging: Choice[] = [];
@@ -100,7 +100,7 @@ export function createBrowse(deps: IdeasDeps) {
       );
       rows.push(row, [{ label: turn.t("ideas:report"), action: `ideas:rep:${idea.id}` }]);
     }
-    rows.push(...results.map((r) => [{ label: turn.t("ideas:open-result", { id: r.id }), action: `results:show:${r.id}` }]));
+    rows.push(...results.map((r) => [{ label: turn.label("ideas:open-result", { id: r.id }), action: `results:show:${r.id}` }]));
     rows.push([{ label: turn.t("ideas:to-list"), action: "ideas:list:n:0" }]);
     const image = await imageOf(deps.photos, idea.photoId, turn.t("ideas:photo-alt", { title: idea.title }));
     turn.reply({ html, choices: rows, ...(image ? { image } : {}) });

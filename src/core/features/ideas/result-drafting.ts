@@ -5,6 +5,7 @@ import type { IdeasDeps } from "./ideas-deps.js";
 import { isPublic, type CouncilResult } from "./idea-model.js";
 import { isGlobalAdmin } from "./moderation-feature.js";
 import { audienceOf } from "./notify.js";
+import { htmlToPlain } from "../../render/plain-text.js";
 
 const FLOW = "council";
 const TITLE_MAX = 120;
@@ -60,7 +61,7 @@ export function createResultDrafting(deps: IdeasDeps) {
     if (list.length === 0) return turn.say("ideas:drafts-empty");
     turn.reply({
       html: [turn.t("ideas:drafts-heading"), ...list.map((r) => turn.t("ideas:draft-line", { id: r.id, title: r.title, author: r.author.name }))].join("\n"),
-      choices: list.map((r) => [{ label: turn.t("ideas:publish-result", { id: r.id }), action: `council:pub:${r.id}` }]),
+      choices: list.map((r) => [{ label: turn.label("ideas:publish-result", { id: r.id }), action: `council:pub:${r.id}` }]),
     });
   }
 
@@ -86,7 +87,7 @@ export function createResultDrafting(deps: IdeasDeps) {
       title: result.title,
       content: (locale) => ({
         html: body(locale),
-        choices: [[{ label: deps.translator.t(locale, "ideas:open-result", { id: result.id }), action: `results:show:${result.id}` }]],
+        choices: [[{ label: htmlToPlain(deps.translator.t(locale, "ideas:open-result", { id: result.id })), action: `results:show:${result.id}` }]],
       }),
     });
     const recipients = new Set<number>();
@@ -101,7 +102,7 @@ export function createResultDrafting(deps: IdeasDeps) {
       title: result.title,
       content: (locale) => ({
         html: deps.translator.t(locale, "ideas:notify-result", { title: result.title }),
-        choices: [[{ label: deps.translator.t(locale, "ideas:open-result", { id: result.id }), action: `results:show:${result.id}` }]],
+        choices: [[{ label: htmlToPlain(deps.translator.t(locale, "ideas:open-result", { id: result.id })), action: `results:show:${result.id}` }]],
       }),
     });
   }

@@ -15,7 +15,7 @@ export function createResultsFeature(deps: IdeasDeps): Feature {
     if (results.length === 0) return turn.say("ideas:results-empty", {}, [back]);
     turn.say("ideas:results-latest", {}, [
       ...results.map((r) => [
-        { label: turn.t("ideas:results-entry", { title: r.title, date: (r.publishedAt ?? r.createdAt).toISOString().slice(0, 10) }), action: `results:show:${r.id}` },
+        { label: turn.label("ideas:results-entry", { title: r.title, date: (r.publishedAt ?? r.createdAt).toISOString().slice(0, 10) }), action: `results:show:${r.id}` },
       ]),
       back,
     ]);
@@ -28,7 +28,7 @@ export function createResultsFeature(deps: IdeasDeps): Feature {
     for (const ideaId of result.ideaIds) {
       const idea = await deps.ideas.get(ideaId);
       if (idea && isPublic(idea.status)) {
-        rows.push([{ label: turn.t("ideas:result-idea", { id: idea.id, title: idea.title }), action: `ideas:show:${idea.id}` }]);
+        rows.push([{ label: turn.label("ideas:result-idea", { id: idea.id, title: idea.title }), action: `ideas:show:${idea.id}` }]);
       }
     }
     rows.push([{ label: turn.t("ideas:back"), action: "results:open" }]);

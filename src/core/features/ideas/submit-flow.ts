@@ -183,7 +183,7 @@ export function createSubmitFlow(deps: IdeasDeps) {
     ];
     if (similar.length > 0) {
       const rows = similar.map((idea) => [
-        { label: turn.t("ideas:support-instead", { id: idea.id, title: idea.title }), action: `ideas:sup:${idea.id}` },
+        { label: turn.label("ideas:support-instead", { id: idea.id, title: idea.title }), action: `ideas:sup:${idea.id}` },
       ]);
       const list = similar
         .map((idea) => turn.t("ideas:similar-line", { id: idea.id, title: idea.title, supports: idea.supportCount }))

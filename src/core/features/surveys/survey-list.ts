@@ -50,7 +50,7 @@ export function createSurveyList(deps: SurveysDeps) {
       const answered = !draft && (await surveys.findResponse(survey, turn.resident.id)) !== undefined;
       if (draft) {
         const number = Math.min(draft.position + 1, survey.questions.length);
-        choices.push([{ label: turn.t("surveys:continue", { number, count: survey.questions.length }), action: `surveys:start:${survey.id}` }]);
+        choices.push([{ label: turn.label("surveys:continue", { number, count: survey.questions.length }), action: `surveys:start:${survey.id}` }]);
       } else if (answered) {
         lines.push(turn.t(survey.allowChange ? "surveys:already-answered-change" : "surveys:already-answered"));
         if (survey.allowChange) choices.push([{ label: turn.t("surveys:change"), action: `surveys:change:${survey.id}` }]);

@@ -117,4 +117,11 @@ describe("an idea's photo", () => {
     const id = Number(/#(\d+)/.exec(sent[0]!.text)![1]);
     expect((await f.h.db.prisma.idea.findUniqueOrThrow({ where: { id } })).photoId).toBeNull();
   });
+
+  it("shows titles with & and < as written on buttons, which show no HTML", async () => {
+    const id = await f.submit(bert, "Bänke & Tische <neu>", "Am Spielplatz fehlen Bänke und Tische für Familien.");
+    await f.h.send(mod, `/approve ${id}`);
+    const list = await f.h.press(bert, "ideas:list:n:0");
+    expect(list[0]!.choices.map((c) => c.label)).toContain(`#${id} Bänke & Tische <neu> (0)`);
+  });
 });
