@@ -10,6 +10,7 @@ import type { PrismaAccess } from "../storage/prisma-access.js";
 import { createConversationStore } from "../storage/stores/conversation-store.js";
 import { defaultLimits, type ChannelLimits, type LimitsByChannel } from "./limits.js";
 import { createKeyedLimiter, createTokenBucket, type KeyedLimiter, type TokenBucket } from "./rate-limiter.js";
+import { createContentCache } from "./content-cache.js";
 
 export interface DispatcherDeps {
   readonly access: PrismaAccess;
@@ -100,6 +101,8 @@ interface PlatformState {
 }
 
 const CONTENT_CACHE_SIZE = 64;
+/** Pictures in cached contents (residents' photos are up to 5 MB each) stay below this in total. */
+const CONTENT_CACHE_IMAGE_BYTES = 32 * 1024 * 1024;
 const ERROR_TEXT_MAX = 500;
 
 /** The key senders get for a delivery: stable across retries and processes (Matrix txn id). */
@@ -141,7 +144,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   }
 
   const conversations = createConversationStore(deps.access);
-  const contentCache = new Map<string, OutboundMessage>();
+  const contentCache = createContentCache({ entries: CONTENT_CACHE_SIZE, imageBytes: CONTENT_CACHE_IMAGE_BYTES });
   let running = false;
   let stopping = false;
   let loop: Promise<void> | undefined;
@@ -280,8 +283,6 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const key = `${broadcastId}:${locale}`;
     const cached = contentCache.get(key);
     if (cached) return cached;
-    // Bounded: a long-running process sees many publishes, but only a few are in flight at once.
-    if (contentCache.size >= 256) contentCache.clear();
     const row =
       (await db().broadcastContent.findUnique({ where: { broadcastId_locale: { broadcastId, locale } } })) ??
       (await db().broadcastContent.findUnique({ where: { broadcastId_locale: { broadcastId, locale: DEFAULT_LOCALE } } }));
@@ -292,7 +293,6 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       ...(row.image ? { image: { bytes: row.image, alt: row.alt ?? "" } } : {}),
     };
     contentCache.set(key, message);
-    if (contentCache.size > CONTENT_CACHE_SIZE) contentCache.delete(contentCache.keys().next().value as string);
     return message;
   }
 
