@@ -9,6 +9,7 @@ import { seedExampleIfEmpty } from "../../src/storage/seed-example.js";
 import { createAreaStore } from "../../src/storage/stores/area-store.js";
 import { createSurveyStore } from "../../src/storage/stores/survey-store.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+import { minimalSurveyFile } from "./minimal-survey-file.js";
 
 const EXAMPLE = fileURLToPath(new URL("../../examples/surveys/dorfentwicklung-hammah.yaml", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "mitreden-survey-"));
@@ -38,14 +39,7 @@ async function importError(path: string): Promise<SurveyFileError> {
   return error as SurveyFileError;
 }
 
-const VALID = `key: small
-title: { de: Klein }
-intro: { de: Kurz }
-closes: 2027-02-07T23:59:00+01:00
-questions:
-  - type: yesno
-    text: { de: Ja? }
-`;
+const VALID = minimalSurveyFile("small");
 
 describe("survey import", () => {
   it("imports the shipped example with every question type as a draft", async () => {

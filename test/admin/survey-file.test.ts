@@ -4,6 +4,7 @@ import { describeSurveyFileError, explainIssue, parseSurveyFile, SurveyFileError
 import type { Locale } from "../../src/core/model/locale.js";
 import { htmlToPlain } from "../../src/core/render/plain-text.js";
 import { createTranslator } from "../../src/i18n/translator.js";
+import { minimalSurveyFile } from "./minimal-survey-file.js";
 
 const FILE = "umfrage.yaml";
 const missingKeys: string[] = [];
@@ -39,14 +40,7 @@ function explained(issue: z.core.$ZodIssue): { de: string[]; en: string[] } {
   return lines;
 }
 
-const VALID = `key: klein
-title: { de: Klein }
-intro: { de: Kurz }
-closes: 2027-02-07T23:59:00+01:00
-questions:
-  - type: yesno
-    text: { de: Ja? }
-`;
+const VALID = minimalSurveyFile("klein");
 
 describe("survey file problems in the admin's language", () => {
   it("names a wrong kind of value in words", () => {

@@ -13,6 +13,7 @@ import type { ModerationQueueSource } from "./ideas/ideas-deps.js";
 import type { AuditStore, ModerationStore } from "./ideas/idea-ports.js";
 import { toModerators } from "./ideas/moderators.js";
 import { renderNews } from "./news-format.js";
+import { storedPhoto } from "./photo-step.js";
 
 /** What moderating news needs: the news, the moderators' reach (chat or staff) and the audit log. */
 export interface NewsModerationDeps {
@@ -32,7 +33,7 @@ const QUEUE_LIMIT = 200;
 
 /** The photo of a news item, if it has one that is still stored. */
 export async function photoOfNews(deps: Pick<NewsModerationDeps, "photos">, item: NewsItem): Promise<StoredPhoto | undefined> {
-  return item.photoId === null ? undefined : deps.photos.get(item.photoId);
+  return storedPhoto(deps.photos, item.photoId);
 }
 
 /** The image of a news item's photo in `locale`, for a message. */

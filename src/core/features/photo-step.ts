@@ -1,7 +1,15 @@
 import type { Turn } from "../conversation/turn.js";
 import type { Choice, OutboundImage } from "../model/outbound-message.js";
 import { PHOTO_MAX_BYTES, type InboundPhoto } from "../model/photo.js";
-import type { PhotoStore } from "../ports/photo-store.js";
+import type { PhotoStore, StoredPhoto } from "../ports/photo-store.js";
+
+/** The stored photo an idea, news item or draft points at, if it has one that is still kept. */
+export async function storedPhoto(
+  photos: Pick<PhotoStore, "get">,
+  photoId: number | null | undefined,
+): Promise<StoredPhoto | undefined> {
+  return photoId === null || photoId === undefined ? undefined : photos.get(photoId);
+}
 
 /**
  * The image of a stored photo for a message, or undefined when there is none (or it was removed
@@ -12,8 +20,7 @@ export async function imageOf(
   photoId: number | null | undefined,
   alt: string,
 ): Promise<OutboundImage | undefined> {
-  if (photoId === null || photoId === undefined) return undefined;
-  const photo = await photos.get(photoId);
+  const photo = await storedPhoto(photos, photoId);
   return photo ? { bytes: photo.bytes, alt } : undefined;
 }
 

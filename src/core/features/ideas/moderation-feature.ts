@@ -8,6 +8,7 @@ import { PUBLIC_STATUSES, type IdeaStatus } from "./idea-model.js";
 import type { TransitionOutcome } from "./idea-ports.js";
 import { moderationCard } from "./moderators.js";
 import { announceApproved, notifyStatus } from "./notify.js";
+import { storedPhoto } from "../photo-step.js";
 
 const QUEUE_SHOWN = 10;
 const AUDIT_DEFAULT = 20;
@@ -84,7 +85,7 @@ export function createModerationFeature(deps: IdeasDeps): Feature {
       turn.say("ideas:queue-heading", { count: mine.length, shown: Math.min(QUEUE_SHOWN, mine.length) });
       const names = new Map((await deps.areas.list()).map((a) => [a.id, a.name]));
       for (const idea of mine.slice(0, QUEUE_SHOWN)) {
-        const photo = idea.photoId === null ? undefined : await deps.photos.get(idea.photoId);
+        const photo = await storedPhoto(deps.photos, idea.photoId);
         turn.reply(moderationCard(deps, idea, idea.areaId === null ? null : (names.get(idea.areaId) ?? null), turn.locale, photo));
       }
     }

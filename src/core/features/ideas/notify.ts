@@ -2,6 +2,7 @@ import { DEEP_LINK_ACTION } from "../../conversation/conversation-core.js";
 import type { Locale } from "../../model/locale.js";
 import type { IdeasDeps } from "./ideas-deps.js";
 import type { Idea, IdeaStatus } from "./idea-model.js";
+import { storedPhoto } from "../photo-step.js";
 
 /** Status changes authors and followers hear about, and the locale key of each message. */
 const NOTICE_KEYS: Partial<Record<IdeaStatus, string>> = {
@@ -68,7 +69,7 @@ export async function notifyProgress(deps: IdeasDeps, idea: Idea, note: string):
 export async function announceApproved(deps: IdeasDeps, idea: Idea): Promise<void> {
   const link = `idea_${idea.id}`;
   const area = idea.areaId === null ? undefined : await deps.areas.get(idea.areaId);
-  const photo = idea.photoId === null ? undefined : await deps.photos.get(idea.photoId);
+  const photo = await storedPhoto(deps.photos, idea.photoId);
   await deps.publisher.publish({
     audience: { kind: "feed", feed: "ideas", areaId: idea.areaId },
     origin: `idea:${idea.id}:published`,

@@ -3,7 +3,7 @@ import type { Choice } from "../../model/outbound-message.js";
 import type { InboundPhoto } from "../../model/photo.js";
 import { selectableAreas } from "../../model/area-tree.js";
 import { choiceRows } from "../../render/choice-rows.js";
-import { imageOf, keepPhoto, photoIdIn } from "../photo-step.js";
+import { imageOf, keepPhoto, photoIdIn, storedPhoto } from "../photo-step.js";
 import { actorOf } from "./access.js";
 import type { IdeasDeps } from "./ideas-deps.js";
 import type { Idea } from "./idea-model.js";
@@ -207,7 +207,7 @@ export function createSubmitFlow(deps: IdeasDeps) {
       return;
     }
     if (await refuseSubmission(deps, turn)) return;
-    const photo = draft.photoId === undefined ? undefined : await deps.photos.get(draft.photoId);
+    const photo = await storedPhoto(deps.photos, draft.photoId);
     const idea = await deps.ideas.create(
       {
         title: draft.title,
