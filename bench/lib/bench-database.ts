@@ -19,6 +19,7 @@ import { PrismaClient } from "../../src/storage/generated/prisma/client.js";
 import { POSTGRES_POOL_SIZE } from "../../src/storage/database.js";
 import { applyMigrations } from "../../src/storage/migrations.js";
 import { createPgliteMigrationFactory, createPostgresMigrationFactory } from "../../src/storage/script-adapter.js";
+import { closePgPool, openPgPool } from "../../src/storage/pg-pool.js";
 import { seedExampleIfEmpty } from "../../src/storage/seed-example.js";
 import type { QueryMeter } from "./query-meter.js";
 
@@ -101,7 +102,8 @@ async function openPostgresBench(options: OpenBenchDatabaseOptions): Promise<Ben
   const drop = () => admin(options.postgresUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   // The same pool settings as openDatabase.
   const config = { connectionString: withDatabase(options.postgresUrl, name), connectionTimeoutMillis: 5000 };
-  const pool = new pg.Pool({ ...config, max: options.poolSize ?? POSTGRES_POOL_SIZE });
+  // Closing drops the database; a session it ends in passing is expected, not a failure.
+  const pool = openPgPool({ ...config, max: options.poolSize ?? POSTGRES_POOL_SIZE }, () => undefined);
   try {
     await applyMigrations({ adapterFactory: createPostgresMigrationFactory(config), logger: silent });
     const factory = new PrismaPg(pool);
@@ -133,14 +135,14 @@ async function openPostgresBench(options: OpenBenchDatabaseOptions): Promise<Ben
       close: async () => {
         try {
           await prisma.$disconnect();
-          await pool.end();
+          await closePgPool(pool);
         } finally {
           await drop();
         }
       },
     };
   } catch (error) {
-    await pool.end().catch(() => undefined);
+    await closePgPool(pool).catch(() => undefined);
     await drop();
     throw error;
   }

@@ -7,10 +7,10 @@ import { resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import pg from "pg";
 import type { Logger } from "pino";
 import { PrismaClient } from "./generated/prisma/client.js";
 import { applyMigrations, defaultMigrationsDir, migrationsUpToDate, type RowQuery } from "./migrations.js";
+import { closePgPool, openPgPool } from "./pg-pool.js";
 import { acquireDataDirLock, type DataDirLock } from "./pglite-lock.js";
 import { createPgliteMigrationFactory, createPostgresMigrationFactory, type MigrationAdapterFactory } from "./script-adapter.js";
 
@@ -152,9 +152,9 @@ async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): 
   const where = describePostgresUrl(databaseUrl);
   const timeout = options.connectTimeoutMs ?? 5000;
   const config = { connectionString: databaseUrl, connectionTimeoutMillis: timeout };
-  const pool = new pg.Pool({ ...config, max: POSTGRES_POOL_SIZE });
-  // An idle client losing its server would otherwise crash the process with an unhandled 'error'.
-  pool.on("error", (error) => options.logger.warn({ err: error, ...where }, "idle PostgreSQL connection failed"));
+  const pool = openPgPool({ ...config, max: POSTGRES_POOL_SIZE }, (error) =>
+    options.logger.warn({ err: error, ...where }, "idle PostgreSQL connection failed"),
+  );
   try {
     try {
       await pool.query("SELECT 1");
@@ -176,14 +176,14 @@ async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): 
           try {
             await prisma.$disconnect();
           } finally {
-            await pool.end();
+            await closePgPool(pool);
           }
         })();
         return closing;
       },
     };
   } catch (error) {
-    await pool.end().catch(() => undefined);
+    await closePgPool(pool).catch(() => undefined);
     throw error;
   }
 }

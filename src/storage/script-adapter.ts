@@ -25,7 +25,8 @@ import {
 } from "@prisma/driver-adapter-utils";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
-import pg, { type PoolConfig } from "pg";
+import type { PoolConfig } from "pg";
+import { closePgPool, openPgPool } from "./pg-pool.js";
 
 /** Runs a multi-statement SQL script; rejects with the database's error. */
 export type ScriptRunner = (script: string) => Promise<void>;
@@ -178,12 +179,13 @@ export function createPgliteMigrationFactory(
  */
 export function createPostgresMigrationFactory(config: PoolConfig): MigrationAdapterFactory {
   const connect = async (): Promise<SqlDriverAdapter> => {
-    const pool = new pg.Pool({ ...config, max: 1 });
+    // A session the server drops while idle surfaces as the failure of the engine's next query.
+    const pool = openPgPool({ ...config, max: 1 }, () => undefined);
     try {
       const inner = await new PrismaPg(pool).connect();
-      return new ScriptFixingAdapter(inner, (script) => pool.query(script).then(() => undefined), () => pool.end());
+      return new ScriptFixingAdapter(inner, (script) => pool.query(script).then(() => undefined), () => closePgPool(pool));
     } catch (error) {
-      await pool.end().catch(() => undefined);
+      await closePgPool(pool).catch(() => undefined);
       throw error;
     }
   };
