@@ -171,6 +171,9 @@ export function createMatrixChannel(options: MatrixChannelOptions): MatrixChanne
       senderIsChatAdmin: powerLevelOf(info.powerLevels, sender) >= ADMIN_POWER_LEVEL,
       payload,
       receivedAt: new Date(),
+      // Matrix only delivers an event twice when a batch is synced again after a crash or a failed
+      // batch; replies reuse transaction ids derived from the event, so a resent one is not shown twice.
+      redelivered: true,
     };
   }
 

@@ -104,6 +104,8 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
   const codec = createCallbackCodec({ secret: deps.callbackSecret ?? deriveCallbackSecret(deps.token) });
   const admins = createChatAdminCheck({ api: bot.api, logger });
   const inFlight = new Set<Promise<void>>();
+  // Updates kept from an earlier run: their replies may never have gone out.
+  const replaying = new Set<number>();
   let runner: RunnerHandle | undefined;
 
   const t = (locale: Locale, key: string) => deps.translator.t(locale, key);
@@ -142,8 +144,9 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
         event = { ...event, senderIsChatAdmin: await admins.isAdmin(decision.adminCheck.chatId, decision.adminCheck.userId) };
       }
     }
+    if (replaying.has(ctx.update.update_id)) event = { ...event, redelivered: true };
+    // A plain duplicate has no messages; a redelivered one may bring its kept replies.
     const result = await deps.core.handle(event, TELEGRAM_CAPABILITIES);
-    if (result.duplicate) return;
     for (const message of result.messages) await sendOutbound(ctx.api, event.chat.id, message, codec, { botUsername: ctx.me.username });
   }
 
@@ -207,7 +210,16 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
       }
       await registerCommands({ api: bot.api, commands: deps.core.commands(), translator: deps.translator, logger });
       // Before polling: what a crash left behind comes first, and in the order it arrived.
-      if (inbox) await inbox.replay(handleOne);
+      if (inbox) {
+        await inbox.replay(async (update) => {
+          replaying.add(update.update_id);
+          try {
+            await handleOne(update);
+          } finally {
+            replaying.delete(update.update_id);
+          }
+        });
+      }
       const handle = run(bot, {
         runner: {
           silent: true,

@@ -2,6 +2,7 @@ import { conversationKey, type InboundEvent } from "../model/inbound-event.js";
 import { DEFAULT_LOCALE, matchLocale, type Locale } from "../model/locale.js";
 import { flattenChoices, type Choice, type OutboundMessage } from "../model/outbound-message.js";
 import type { Resident } from "../model/resident.js";
+import { keepReply, restoreReply } from "../model/kept-reply.js";
 import type { RoleGrant } from "../model/role.js";
 import type { ChannelCapabilities } from "../model/channel-capabilities.js";
 import type { Clock } from "../ports/clock.js";
@@ -41,7 +42,10 @@ export interface ConversationCoreDeps {
   readonly logger: Logger;
 }
 
-/** The outcome of one inbound event: the replies for the chat it came from. */
+/**
+ * The outcome of one inbound event: the replies for the chat it came from. A duplicate has none,
+ * unless it was marked redelivered and its first handling kept replies: then those come again.
+ */
 export interface HandleResult {
   readonly duplicate: boolean;
   readonly locale: Locale;
@@ -91,10 +95,17 @@ export function createConversationCore(deps: ConversationCoreDeps): Conversation
         displayName: event.senderName,
         privateChatId: event.chat.kind === "private" ? event.chat.id : undefined,
         key,
+        wantsKeptReply: event.redelivered === true,
       });
       if (start.duplicate) {
-        log.info({}, "duplicate event ignored");
-        return { duplicate: true, locale: DEFAULT_LOCALE, messages: [] };
+        const kept = start.keptReply;
+        if (!kept) {
+          log.info({}, "duplicate event ignored");
+          return { duplicate: true, locale: DEFAULT_LOCALE, messages: [] };
+        }
+        log.info({ replies: kept.messages.length }, "redelivered event: its kept replies are sent again");
+        const placeholder = (alt: string) => deps.translator.t(kept.locale, "common:image-placeholder", { alt });
+        return { duplicate: true, locale: kept.locale, messages: restoreReply(kept, placeholder) };
       }
       const { state } = start;
       const session = createSession(event, capabilities, start.resident, state, log);
@@ -106,7 +117,9 @@ export function createConversationCore(deps: ConversationCoreDeps): Conversation
       if (residentId !== start.conversationResidentId || !sameState(state, next)) {
         await deps.conversations.save(key, residentId, next);
       }
-      return { duplicate: false, locale: session.turn.locale, messages: session.messages };
+      const locale = session.turn.locale;
+      if (session.messages.length > 0) await deps.turns.keepReply(event.eventId, keepReply(locale, session.messages));
+      return { duplicate: false, locale, messages: session.messages };
     });
   }
 

@@ -51,6 +51,12 @@ export interface InboundEvent {
   readonly senderIsChatAdmin?: boolean;
   readonly payload: InboundPayload;
   readonly receivedAt: Date;
+  /**
+   * Set when the channel cannot rule out that this event was handled before and its replies never
+   * went out (a replay after a crash). If it is a duplicate, the core returns the kept replies
+   * instead of nothing, so the resident is still answered; a reply may then arrive twice.
+   */
+  readonly redelivered?: boolean;
 }
 
 /** The key under which a chat's conversation state is stored, e.g. "telegram:12345". */

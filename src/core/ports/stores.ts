@@ -1,6 +1,7 @@
 import type { Area, Resident } from "../model/resident.js";
 import type { Locale } from "../model/locale.js";
 import type { RoleGrant } from "../model/role.js";
+import type { KeptReply } from "../model/kept-reply.js";
 
 /** Runs a function atomically; every store call inside it joins the same database transaction. */
 export interface UnitOfWork {
@@ -76,6 +77,8 @@ export interface TurnStartRequest {
   readonly privateChatId: string | undefined;
   /** The conversation key (`channel:chat`). */
   readonly key: string;
+  /** Return the kept reply when the event turns out to be a duplicate (see InboundEvent.redelivered). */
+  readonly wantsKeptReply: boolean;
 }
 
 /**
@@ -87,7 +90,7 @@ export interface TurnStartRequest {
  * start.resident.id; start.state.flow;
  */
 export type TurnStart =
-  | { readonly duplicate: true }
+  | { readonly duplicate: true; readonly keptReply?: KeptReply }
   | {
       readonly duplicate: false;
       readonly resident: Resident;
@@ -104,6 +107,8 @@ export type TurnStart =
  */
 export interface TurnStartStore {
   start(request: TurnStartRequest): Promise<TurnStart>;
+  /** Keeps the replies of the running turn with its event id, in the same unit of work. */
+  keepReply(eventId: string, reply: KeptReply): Promise<void>;
 }
 
 export type LinkOutcome =

@@ -1,4 +1,7 @@
 import type { ConversationStore, ResidentStore, TurnStart, TurnStartRequest, TurnStartStore } from "../../core/ports/stores.js";
+import { z } from "zod";
+import type { KeptReply } from "../../core/model/kept-reply.js";
+import { SUPPORTED_LOCALES } from "../../core/model/locale.js";
 import type { PrismaAccess } from "../prisma-access.js";
 import type { Resident as ResidentRow } from "../generated/prisma/client.js";
 import { toConversationState, type ConversationRow } from "./conversation-store.js";
@@ -9,6 +12,8 @@ type ResidentFields = Pick<ResidentRow, "locale" | "homeAreaId" | "privacyAccept
 /** One row of the combined statement; resident and conversation columns are null when not found. */
 interface StartRow extends Partial<ResidentFields>, Partial<ConversationRow> {
   fresh: boolean;
+  /** The kept reply of an earlier handling; only read for a redelivery. */
+  keptReply: unknown;
   residentId: number | null;
   privateChatId: string | null;
   conversationResidentId: number | null;
@@ -34,6 +39,8 @@ export function createTurnStartStore(deps: StartStoreDeps): TurnStartStore {
       // returns the newest committed state even after waiting for a concurrent turn of the chat.
       const rows = await client.$queryRaw<StartRow[]>`WITH fresh AS (
           INSERT INTO "ProcessedEvent" ("id") VALUES (${request.eventId}) ON CONFLICT DO NOTHING RETURNING "id"
+        ), prior AS (
+          SELECT "reply" FROM "ProcessedEvent" WHERE "id" = ${request.eventId} AND ${request.wantsKeptReply}
         ), who AS (
           SELECT r."id", r."locale", r."homeAreaId", r."privacyAcceptedAt", r."onboardedAt", r."blockedAt", i."privateChatId"
           FROM "Identity" i JOIN "Resident" r ON r."id" = i."residentId" WHERE i."id" = ${request.identityId}
@@ -43,12 +50,15 @@ export function createTurnStartStore(deps: StartStoreDeps): TurnStartStore {
           ON CONFLICT ("key") DO UPDATE SET "updatedAt" = "Conversation"."updatedAt"
           RETURNING "residentId", "flow", "step", "data", "choices"
         )
-        SELECT EXISTS (SELECT 1 FROM fresh) AS "fresh", who."id" AS "residentId", who."locale", who."homeAreaId",
+        SELECT EXISTS (SELECT 1 FROM fresh) AS "fresh", (SELECT "reply" FROM prior) AS "keptReply", who."id" AS "residentId", who."locale", who."homeAreaId",
           who."privacyAcceptedAt", who."onboardedAt", who."blockedAt", who."privateChatId",
           conv."residentId" AS "conversationResidentId", conv."flow", conv."step", conv."data", conv."choices"
         FROM (SELECT 1) AS one LEFT JOIN who ON true LEFT JOIN conv ON true`;
       const row = rows[0];
-      if (!row?.fresh) return { duplicate: true };
+      if (!row?.fresh) {
+        const keptReply = toKeptReply(row?.keptReply);
+        return keptReply ? { duplicate: true, keptReply } : { duplicate: true };
+      }
       const privateChatChanged = request.privateChatId !== undefined && row.privateChatId !== request.privateChatId;
       if (row.residentId === null || row.conversationResidentId === null || privateChatChanged) {
         // First contact (or a new private chat id to remember): the separate calls create or update.
@@ -66,5 +76,21 @@ export function createTurnStartStore(deps: StartStoreDeps): TurnStartStore {
       });
       return { duplicate: false, resident, state: toConversationState(row), conversationResidentId: row.conversationResidentId };
     },
+    async keepReply(eventId, reply) {
+      await deps.access.client().$executeRaw`UPDATE "ProcessedEvent" SET "reply" = ${JSON.stringify(reply)}::jsonb WHERE "id" = ${eventId}`;
+    },
   };
+}
+
+const keptMessage = z.object({
+  html: z.string(),
+  choices: z.array(z.array(z.object({ label: z.string(), action: z.string() }))).optional(),
+  imageAlt: z.string().optional(),
+});
+const keptReplySchema = z.object({ locale: z.enum(SUPPORTED_LOCALES), messages: z.array(keptMessage) });
+
+/** Reads a kept reply; one that no longer fits the shape (an older version's) is not sent. */
+function toKeptReply(value: unknown): KeptReply | undefined {
+  const parsed = keptReplySchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
 }

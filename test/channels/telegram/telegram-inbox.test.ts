@@ -151,7 +151,7 @@ describe("Telegram updates kept in the database until handled", () => {
     expect(handled.map((h) => h.eventId)).not.toContain(eventIdOf(chatter));
   });
 
-  it("sends nothing again for a kept update that was handled just before a crash", async () => {
+  it("answers again from the kept reply when a crash left a handled update unremoved", async () => {
     const first: Handled[] = [];
     const channel = await startChannel(recordingCore(first));
     const before = server.sentMessages(anna.id).length;
@@ -160,12 +160,49 @@ describe("Telegram updates kept in the database until handled", () => {
     await stopChannel(channel);
     expect(await keptIds()).toEqual([]);
 
-    // The crash came after the turn but before its removal reached the database.
+    // The crash came after the reply but before the removal reached the database: the channel
+    // cannot tell whether the reply went out, so it goes out again (at least once, never lost).
     await inbox.save([help]);
     const second: Handled[] = [];
     await startChannel(recordingCore(second));
     expect(second).toEqual([{ eventId: eventIdOf(help), duplicate: true }]);
-    expect(server.sentMessages(anna.id)).toHaveLength(before + 1);
+    const sent = server.sentMessages(anna.id);
+    expect(sent).toHaveLength(before + 2);
+    expect(sent[before + 1]?.text).toBe(sent[before]?.text);
+    expect(await keptIds()).toEqual([]);
+  });
+
+  it("sends the replies of a turn that was saved when a crash stopped them from going out", async () => {
+    const update = server.userSendsText(anna, anna.id, "/help");
+    let saved: HandleResult | undefined;
+    // Channel A: the turn commits, then the process "dies" before a single reply is sent.
+    const diesAfterCommit: ConversationCore = {
+      commands: () => harness.core.commands(),
+      async handle(event, capabilities) {
+        const result = await harness.core.handle(event, capabilities);
+        if (event.eventId !== eventIdOf(update)) return result;
+        saved = result;
+        return new Promise<HandleResult>(() => {});
+      },
+    };
+    const before = server.sentMessages(anna.id).length;
+    const a = await startChannel(diesAfterCommit, { stopTimeoutMs: 50 });
+    await waitUntil(() => saved !== undefined);
+    await stopChannel(a);
+    expect(server.sentMessages(anna.id)).toHaveLength(before);
+    expect(await harness.db.prisma.processedEvent.count({ where: { id: eventIdOf(update) } })).toBe(1);
+
+    const handled: Handled[] = [];
+    await startChannel(recordingCore(handled));
+    expect(handled).toEqual([{ eventId: eventIdOf(update), duplicate: true }]);
+    const sent = server.sentMessages(anna.id).slice(before);
+    const original = saved!.messages;
+    expect(sent.map((m) => m.rawText)).toEqual(original.map((m) => m.html));
+    // Buttons come back too: the kept reply is the whole message, not only its text.
+    const buttons = (m: { replyMarkup?: { inline_keyboard: { text: string }[][] } | undefined }) =>
+      (m.replyMarkup?.inline_keyboard ?? []).map((row) => row.map((b) => b.text));
+    expect(sent.map(buttons)).toEqual(original.map((m) => (m.choices ?? []).map((row) => row.map((c) => c.label))));
+    expect(original.some((m) => (m.choices?.length ?? 0) > 0)).toBe(true);
     expect(await keptIds()).toEqual([]);
   });
 

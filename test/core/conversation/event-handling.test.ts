@@ -28,6 +28,30 @@ describe("inbound events", () => {
     expect(await h.db.prisma.processedEvent.count({ where: { id: "telegram:update:1" } })).toBe(1);
   });
 
+  it("gives a redelivered duplicate the replies its first handling kept, and a plain one nothing", async () => {
+    const first = await h.core.handle(event("k1", "4011", "/start"), BUTTONS);
+    expect(first.messages.length).toBeGreaterThan(0);
+    const plain = await h.core.handle(event("k1", "4011", "/start"), BUTTONS);
+    expect(plain).toMatchObject({ duplicate: true, messages: [] });
+    const redelivered = await h.core.handle({ ...event("k1", "4011", "/start"), redelivered: true }, BUTTONS);
+    expect(redelivered.duplicate).toBe(true);
+    expect(redelivered.locale).toBe(first.locale);
+    expect(redelivered.messages).toEqual(first.messages);
+    // Sending again changed nothing: still one resident, one conversation.
+    expect(await h.db.prisma.identity.count({ where: { id: "telegram:4011" } })).toBe(1);
+  });
+
+  it("keeps no reply for a turn without one, and ignores a kept reply it cannot read", async () => {
+    await h.core.handle(event("k2", "4012", "hello everyone", "group", "-200"), BUTTONS);
+    const silent = await h.db.prisma.processedEvent.findUniqueOrThrow({ where: { id: "telegram:update:k2" } });
+    expect(silent.reply).toBeNull();
+
+    await h.core.handle(event("k3", "4012", "/start"), BUTTONS);
+    await h.db.prisma.processedEvent.update({ where: { id: "telegram:update:k3" }, data: { reply: { locale: "fr", messages: "?" } } });
+    const again = await h.core.handle({ ...event("k3", "4012", "/start"), redelivered: true }, BUTTONS);
+    expect(again).toMatchObject({ duplicate: true, messages: [] });
+  });
+
   it("serialises events of one chat that arrive at the same moment", async () => {
     const person: Person = { channel: "telegram", userId: "4002" };
     await h.onboard(person);

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ProcessedEvent" ADD COLUMN     "reply" JSONB;

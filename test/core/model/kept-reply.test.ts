@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { keepReply, restoreReply } from "../../../src/core/model/kept-reply.js";
+import type { OutboundMessage } from "../../../src/core/model/outbound-message.js";
+
+const placeholder = (alt: string) => `[Bild: ${alt}]`;
+
+describe("kept replies", () => {
+  it("keep text and buttons as they were", () => {
+    const messages: OutboundMessage[] = [
+      { html: "<b>Menü</b>", choices: [[{ label: "Ideen", action: "ideas:list" }], [{ label: "Umfragen", action: "surveys:list" }]] },
+      { html: "Danke!" },
+    ];
+    const kept = keepReply("de", messages);
+    expect(kept).toEqual({ locale: "de", messages });
+    expect(restoreReply(kept, placeholder)).toEqual(messages);
+  });
+
+  it("keep a picture as its description, never its bytes", () => {
+    const kept = keepReply("de", [{ html: "Vorschau", image: { bytes: new Uint8Array(1024), alt: "Foto: Bank am Teich" } }]);
+    expect(JSON.stringify(kept)).not.toContain("bytes");
+    expect(kept.messages).toEqual([{ html: "Vorschau", imageAlt: "Foto: Bank am Teich" }]);
+    expect(restoreReply(kept, placeholder)).toEqual([{ html: "Vorschau\n\n[Bild: Foto: Bank am Teich]" }]);
+  });
+
+  it("drop an empty button list", () => {
+    expect(keepReply("en", [{ html: "x", choices: [] }]).messages).toEqual([{ html: "x" }]);
+  });
+});
