@@ -3,13 +3,15 @@ import { createInterface, type Interface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { ConversationCore } from "../../core/conversation/conversation-core.js";
 import type { ChannelCapabilities } from "../../core/model/channel-capabilities.js";
-import type { InboundEvent } from "../../core/model/inbound-event.js";
+import type { InboundEvent, InboundPayload } from "../../core/model/inbound-event.js";
 import { DEFAULT_LOCALE, type Locale } from "../../core/model/locale.js";
 import type { OutboundMessage } from "../../core/model/outbound-message.js";
 import type { Logger } from "../../core/ports/logger.js";
 import type { Translator } from "../../core/ports/translator.js";
 import { htmlToPlain, numberedChoiceLines } from "../../core/render/plain-text.js";
 import type { ChannelSender } from "../../core/ports/channel-sender.js";
+import { receivePhoto } from "../receive-photo.js";
+import { filePhotoSource, photoFileIn, type PathContext } from "./console-photo.js";
 
 /** Printed after every bot message, so messages with blank lines inside stay recognisable. */
 export const MESSAGE_RULE = "──────────";
@@ -27,6 +29,8 @@ export interface ConsoleChannelDeps {
   readonly localeHint?: string;
   /** Called once the input ends (Ctrl-D or a closed pipe). */
   readonly onClose?: () => void;
+  /** Where typed photo paths are resolved; the process's working and home directory by default. */
+  readonly paths?: PathContext;
 }
 
 export interface ConsoleChannel {
@@ -38,10 +42,14 @@ export interface ConsoleChannel {
   readonly sender: ChannelSender;
 }
 
-/** Renders one outbound message for a plain terminal: text, image alt text, numbered choices. */
+/**
+ * Renders one outbound message for a plain terminal: text, image alt text, how to send a photo
+ * where one is asked for, numbered choices.
+ */
 export function renderForConsole(message: OutboundMessage, locale: Locale, translator: Translator): string {
   const parts = [htmlToPlain(message.html)];
   if (message.image) parts.push(htmlToPlain(translator.t(locale, "common:image-placeholder", { alt: message.image.alt })));
+  if (message.awaitsPhoto) parts.push(htmlToPlain(translator.t(locale, "console:photo-hint")));
   const choices = numberedChoiceLines(message);
   if (choices.length > 0) parts.push(choices.join("\n"));
   return parts.join("\n");
@@ -49,7 +57,8 @@ export function renderForConsole(message: OutboundMessage, locale: Locale, trans
 
 /**
  * The terminal channel: one local resident chatting through stdin/stdout. It has no buttons, so
- * choices appear as a numbered list and the reply "2" picks the second one.
+ * choices appear as a numbered list and the reply "2" picks the second one. A line naming an
+ * existing .jpg/.jpeg/.png file is sent as a photo, read and checked as the messengers' are.
  */
 export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
   let reader: Interface | undefined;
@@ -60,18 +69,28 @@ export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
     deps.output.write(`${text}\n${MESSAGE_RULE}\n`);
   };
 
+  /** A photo when the line names a photo file, otherwise the text as typed. */
+  async function payloadOf(text: string, log: Logger): Promise<InboundPayload> {
+    const file = await photoFileIn(text, deps.paths);
+    if (!file) return { type: "text", text };
+    // Read and checked before the core runs, as the messengers' downloads are.
+    return { type: "photo", photo: await receivePhoto(filePhotoSource(file), log) };
+  }
+
   async function deliver(text: string): Promise<void> {
-    const event: InboundEvent = {
-      eventId: `console:${randomUUID()}`,
-      channel: "console",
-      chat,
-      senderId: deps.userId,
-      ...(deps.localeHint ? { localeHint: deps.localeHint } : {}),
-      payload: { type: "text", text },
-      receivedAt: new Date(),
-    };
-    const log = deps.logger.child({ eventId: event.eventId, channel: "console" });
+    const eventId = `console:${randomUUID()}`;
+    const log = deps.logger.child({ eventId, channel: "console" });
     try {
+      const payload = await payloadOf(text, log);
+      const event: InboundEvent = {
+        eventId,
+        channel: "console",
+        chat,
+        senderId: deps.userId,
+        ...(deps.localeHint ? { localeHint: deps.localeHint } : {}),
+        payload,
+        receivedAt: new Date(),
+      };
       const result = await deps.core.handle(event, CONSOLE_CAPABILITIES);
       for (const message of result.messages) write(renderForConsole(message, result.locale, deps.translator));
     } catch (error) {

@@ -15,7 +15,7 @@ import type { IdeaStore } from "./ideas/idea-ports.js";
 import { fileReport } from "./ideas/participation.js";
 import { newsPhotoChoices, parseEventDate, renderNews, shortNewsText } from "./news-format.js";
 import { announcePendingNews, photoOfNews, publishNews, type NewsModerationDeps } from "./news-moderation.js";
-import { keepPhoto } from "./photo-step.js";
+import { askForPhoto, keepPhoto } from "./photo-step.js";
 import { areaChoices, pickArea } from "./preference-choices.js";
 
 export interface InitiativesDeps extends NewsModerationDeps {
@@ -252,12 +252,12 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
     }
     if (turn.state.step === "place") {
       turn.enter(FEATURE, "photo", { ...data, place: value === SKIP || value === "" ? null : value.slice(0, 200) });
-      turn.say("initiatives:post-photo", { skip: SKIP }, photoChoices(turn));
+      askForPhoto(turn, "initiatives:post-photo", { skip: SKIP }, photoChoices(turn));
       return;
     }
     // step "photo": text instead of a photo
     if (value === SKIP) return finishPost(turn, initiative, null);
-    turn.say("initiatives:post-photo", { skip: SKIP }, photoChoices(turn));
+    askForPhoto(turn, "initiatives:post-photo", { skip: SKIP }, photoChoices(turn));
   }
 
   async function handlePostPhoto(turn: Turn, photo: InboundPhoto): Promise<void> {

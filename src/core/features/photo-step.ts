@@ -2,6 +2,7 @@ import type { Turn } from "../conversation/turn.js";
 import type { Choice, OutboundImage } from "../model/outbound-message.js";
 import { PHOTO_MAX_BYTES, type InboundPhoto } from "../model/photo.js";
 import type { PhotoStore, StoredPhoto } from "../ports/photo-store.js";
+import type { TranslationValues } from "../ports/translator.js";
 
 /** The stored photo an idea, news item or draft points at, if it has one that is still kept. */
 export async function storedPhoto(
@@ -25,6 +26,19 @@ export async function imageOf(
 }
 
 /**
+ * Asks for a photo (or, after an unusable one, for another): a translated text with `choices`
+ * that marks the message as awaiting a photo, so every channel can say how to attach one.
+ */
+export function askForPhoto(
+  turn: Turn,
+  key: string,
+  values: TranslationValues,
+  choices: readonly (readonly Choice[])[],
+): void {
+  turn.reply({ html: turn.t(key, values), choices, awaitsPhoto: true });
+}
+
+/**
  * Keeps a usable photo the resident just sent and returns its id; for one that cannot be used,
  * answers why (with `choices`, so the step can still be skipped) and returns undefined.
  */
@@ -38,13 +52,13 @@ export async function keepPhoto(
     case "ok":
       return photos.save({ bytes: photo.bytes, mimeType: photo.mimeType }, turn.resident.id);
     case "too-large":
-      turn.say("common:photo-too-large", { max: PHOTO_MAX_BYTES / 1024 / 1024 }, choices);
+      askForPhoto(turn, "common:photo-too-large", { max: PHOTO_MAX_BYTES / 1024 / 1024 }, choices);
       return undefined;
     case "unsupported":
-      turn.say("common:photo-unsupported", {}, choices);
+      askForPhoto(turn, "common:photo-unsupported", {}, choices);
       return undefined;
     case "unavailable":
-      turn.say("common:photo-unavailable", {}, choices);
+      askForPhoto(turn, "common:photo-unavailable", {}, choices);
       return undefined;
   }
 }

@@ -37,6 +37,11 @@ export interface OutboundMessage {
   readonly html: string;
   readonly choices?: readonly (readonly Choice[])[];
   readonly image?: OutboundImage;
+  /**
+   * The message asks the resident for a photo. Messengers have an attach button and ignore it;
+   * the terminal, where attaching is not obvious, adds how to send one.
+   */
+  readonly awaitsPhoto?: boolean;
 }
 
 /** All choices of a message in reading order; "2" picks the second of these. */

@@ -125,7 +125,11 @@ describe("news by managers", () => {
     const photoStep = await h.send(manager, "Festplatz");
     expect(photoStep[0]!.text).toContain("Foto dazu zeigen");
     expect(photoStep[0]!.choices.map((c) => c.action)).toEqual(["initiatives:nophoto"]);
-    expect(texts(await h.sendPhoto(manager, { status: "too-large" }))[0]).toContain("höchstens 5 MB");
+    // Marked, so the terminal can say how to attach one; the same for the request to try again.
+    expect(photoStep[0]!.message.awaitsPhoto).toBe(true);
+    const tooLarge = await h.sendPhoto(manager, { status: "too-large" });
+    expect(tooLarge[0]!.text).toContain("höchstens 5 MB");
+    expect(tooLarge[0]!.message.awaitsPhoto).toBe(true);
     expect(await h.db.prisma.newsItem.count({ where: { initiativeId: ffw } })).toBe(0);
     const done = await h.sendPhoto(manager, { status: "ok", bytes: newsPhoto, mimeType: "image/png" });
     const item = await h.db.prisma.newsItem.findFirstOrThrow({ where: { initiativeId: ffw }, include: { photo: true } });

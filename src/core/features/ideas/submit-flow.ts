@@ -3,7 +3,7 @@ import type { Choice } from "../../model/outbound-message.js";
 import type { InboundPhoto } from "../../model/photo.js";
 import { selectableAreas } from "../../model/area-tree.js";
 import { choiceRows } from "../../render/choice-rows.js";
-import { imageOf, keepPhoto, photoIdIn, storedPhoto } from "../photo-step.js";
+import { askForPhoto, imageOf, keepPhoto, photoIdIn, storedPhoto } from "../photo-step.js";
 import { actorOf } from "./access.js";
 import type { IdeasDeps } from "./ideas-deps.js";
 import type { Idea } from "./idea-model.js";
@@ -119,7 +119,7 @@ export function createSubmitFlow(deps: IdeasDeps) {
       }
       await askArea(turn, { ...draft, description: value });
     } else if (turn.state.step === "photo") {
-      turn.say("ideas:ask-photo", {}, photoChoices(turn));
+      askForPhoto(turn, "ideas:ask-photo", {}, photoChoices(turn));
     } else {
       turn.say("ideas:pick-option", {}, [cancelRow(turn)]);
     }
@@ -144,7 +144,7 @@ export function createSubmitFlow(deps: IdeasDeps) {
       return;
     }
     turn.enter(IDEAS_FLOW, "photo", { ...draft, category });
-    turn.say("ideas:ask-photo", {}, photoChoices(turn));
+    askForPhoto(turn, "ideas:ask-photo", {}, photoChoices(turn));
   }
 
   const photoChoices = (turn: Turn): Choice[][] => [[{ label: turn.t("ideas:without-photo"), action: "ideas:nophoto" }], cancelRow(turn)];

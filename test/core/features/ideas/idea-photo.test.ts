@@ -53,9 +53,12 @@ describe("an idea's photo", () => {
       const reply = await f.h.sendPhoto(anna, photo);
       expect(reply[0]!.text).toContain(text);
       expect(reply[0]!.choices.map((c) => c.action)).toEqual(["ideas:nophoto", "ideas:cancel"]);
+      expect(reply[0]!.message.awaitsPhoto).toBe(true);
     }
     const typed = await f.h.send(anna, "hier kommt gleich eins");
     expect(typed[0]!.text).toContain("Foto anhängen");
+    // Marked, so the terminal can say how to attach one.
+    expect(typed[0]!.message.awaitsPhoto).toBe(true);
     expect(await f.h.db.prisma.photo.count()).toBe(0);
     const state = await f.h.db.prisma.conversation.findFirstOrThrow({ where: { key: "telegram:3501" } });
     expect(state.step).toBe("photo");
@@ -64,6 +67,7 @@ describe("an idea's photo", () => {
   it("is kept when sent, shown in the preview and attached to the idea and the moderators' card", async () => {
     const preview = await f.h.sendPhoto(anna, ok, "egal");
     expect(preview[0]!.text).toContain("Blühstreifen am Feldweg");
+    expect(preview[0]!.message.awaitsPhoto).toBeUndefined();
     sameBytes(preview[0]!.message.image?.bytes, picture);
     expect(preview[0]!.message.image?.alt).toBe("Foto zur Idee „Blühstreifen am Feldweg“");
     expect(preview[0]!.choices.map((c) => c.action)).toContain("ideas:send");
