@@ -12,6 +12,7 @@ export interface KeptMessage {
   readonly html: string;
   readonly choices?: readonly (readonly Choice[])[];
   readonly imageAlt?: string;
+  readonly awaitsPhoto?: boolean;
 }
 
 /**
@@ -35,6 +36,7 @@ export function keepReply(locale: Locale, messages: readonly OutboundMessage[]):
       html: m.html,
       ...(m.choices && m.choices.length > 0 ? { choices: m.choices } : {}),
       ...(m.image ? { imageAlt: m.image.alt } : {}),
+      ...(m.awaitsPhoto ? { awaitsPhoto: true } : {}),
     })),
   };
 }
@@ -47,5 +49,6 @@ export function restoreReply(kept: KeptReply, placeholder: (alt: string) => stri
   return kept.messages.map((m) => ({
     html: m.imageAlt === undefined ? m.html : `${m.html}\n\n${placeholder(m.imageAlt)}`,
     ...(m.choices ? { choices: m.choices } : {}),
+    ...(m.awaitsPhoto ? { awaitsPhoto: true } : {}),
   }));
 }

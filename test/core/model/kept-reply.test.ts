@@ -9,6 +9,7 @@ describe("kept replies", () => {
     const messages: OutboundMessage[] = [
       { html: "<b>Menü</b>", choices: [[{ label: "Ideen", action: "ideas:list" }], [{ label: "Umfragen", action: "surveys:list" }]] },
       { html: "Danke!" },
+      { html: "Foto?", choices: [[{ label: "Ohne Foto", action: "ideas:nophoto" }]], awaitsPhoto: true },
     ];
     const kept = keepReply("de", messages);
     expect(kept).toEqual({ locale: "de", messages });
