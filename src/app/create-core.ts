@@ -52,7 +52,6 @@ export function assembleCore(deps: CoreAssemblyDeps): ConversationCore {
     unitOfWork: stores.unitOfWork,
     turns: stores.turns,
     residents: stores.residents,
-    conversations: stores.conversations,
     roles: stores.roles,
     translator: deps.translator,
     clock,

@@ -5,7 +5,7 @@ import { createEventLog } from "./stores/event-log.js";
 import { createLinkStore } from "./stores/link-store.js";
 import { createResidentStore } from "./stores/resident-store.js";
 import { createRoleStore } from "./stores/role-store.js";
-import { createTurnStartStore } from "./stores/turn-start-store.js";
+import { createTurnStore } from "./stores/turn-store.js";
 
 export interface FoundationStoreOptions {
   /** SURVEY_TOKEN_SECRET; linking messengers re-keys anonymous survey responses with it. */
@@ -28,7 +28,7 @@ export function createFoundationStores(access: PrismaAccess, options: Foundation
     areas: createAreaStore(access, { cacheMs: options.areaCacheMs ?? DEFAULT_AREA_CACHE_MS }),
     roles: createRoleStore(access),
     conversations,
-    turns: createTurnStartStore({ access, residents, conversations }),
+    turns: createTurnStore({ access, residents, conversations }),
     links: createLinkStore(access, options.surveyTokenSecret ? { surveyTokenSecret: options.surveyTokenSecret } : {}),
   };
 }

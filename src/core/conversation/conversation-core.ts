@@ -9,10 +9,9 @@ import type { Clock } from "../ports/clock.js";
 import type { Logger } from "../ports/logger.js";
 import type {
   ConversationState,
-  ConversationStore,
   ResidentStore,
   RoleStore,
-  TurnStartStore,
+  TurnStore,
   UnitOfWork,
 } from "../ports/stores.js";
 import type { TranslationValues, Translator } from "../ports/translator.js";
@@ -33,9 +32,8 @@ export interface ConversationCoreDeps {
   readonly features: readonly Feature[];
   readonly onboarding: OnboardingGate;
   readonly unitOfWork: UnitOfWork;
-  readonly turns: TurnStartStore;
+  readonly turns: TurnStore;
   readonly residents: ResidentStore;
-  readonly conversations: ConversationStore;
   readonly roles: RoleStore;
   readonly translator: Translator;
   readonly clock: Clock;
@@ -111,14 +109,19 @@ export function createConversationCore(deps: ConversationCoreDeps): Conversation
       const session = createSession(event, capabilities, start.resident, state, log);
       await route(session, event);
       const next = session.nextState();
-      // Many turns (menus offering the same choices, commands outside a flow) change nothing: the
-      // write is skipped then, one round trip less on the path every event takes.
+      // Many turns (menus offering the same choices, commands outside a flow) change no state: only
+      // the replies are kept then. Either way it is one write on the path every event takes.
       const residentId = session.turn.resident.id;
-      if (residentId !== start.conversationResidentId || !sameState(state, next)) {
-        await deps.conversations.save(key, residentId, next);
-      }
+      const changed = residentId !== start.conversationResidentId || !sameState(state, next);
       const locale = session.turn.locale;
-      if (session.messages.length > 0) await deps.turns.keepReply(event.eventId, keepReply(locale, session.messages));
+      const reply = session.messages.length > 0 ? keepReply(locale, session.messages) : undefined;
+      if (changed || reply) {
+        await deps.turns.finish({
+          eventId: event.eventId,
+          ...(changed ? { conversation: { key, residentId, state: next } } : {}),
+          ...(reply ? { reply } : {}),
+        });
+      }
       return { duplicate: false, locale, messages: session.messages };
     });
   }

@@ -101,14 +101,27 @@ export type TurnStart =
     };
 
 /**
- * Starts a turn inside the running unit of work: marks the event processed (a redelivery yields
- * `duplicate`), resolves the sender's resident (creating it on first contact) and locks and loads
- * the conversation. One port so storage can do it in a single round trip.
+ * What a turn leaves behind: the conversation's next state when it changed, and the replies to
+ * keep with the event id. At least one of them is set.
+ *
+ * @example
+ * await turns.finish({ eventId, conversation: { key, residentId, state: next }, reply: keepReply(locale, messages) });
  */
-export interface TurnStartStore {
+export interface TurnFinish {
+  readonly eventId: string;
+  readonly conversation?: { readonly key: string; readonly residentId: number; readonly state: ConversationState };
+  readonly reply?: KeptReply;
+}
+
+/**
+ * The two ends of a turn inside the running unit of work. `start` marks the event processed (a
+ * redelivery yields `duplicate`), resolves the sender's resident (creating it on first contact) and
+ * locks and loads the conversation; `finish` saves the next state and keeps the replies. One port,
+ * so storage can do each end in a single round trip on the path every event takes.
+ */
+export interface TurnStore {
   start(request: TurnStartRequest): Promise<TurnStart>;
-  /** Keeps the replies of the running turn with its event id, in the same unit of work. */
-  keepReply(eventId: string, reply: KeptReply): Promise<void>;
+  finish(finish: TurnFinish): Promise<void>;
 }
 
 export type LinkOutcome =

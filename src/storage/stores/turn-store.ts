@@ -1,4 +1,4 @@
-import type { ConversationStore, ResidentStore, TurnStart, TurnStartRequest, TurnStartStore } from "../../core/ports/stores.js";
+import type { ConversationStore, ResidentStore, TurnStart, TurnStartRequest, TurnStore } from "../../core/ports/stores.js";
 import { z } from "zod";
 import type { KeptReply } from "../../core/model/kept-reply.js";
 import { SUPPORTED_LOCALES } from "../../core/model/locale.js";
@@ -22,15 +22,16 @@ interface StartRow extends Partial<ResidentFields>, Partial<ConversationRow> {
 interface StartStoreDeps {
   readonly access: PrismaAccess;
   readonly residents: Pick<ResidentStore, "resolveIdentity">;
-  readonly conversations: Pick<ConversationStore, "lockAndLoad">;
+  readonly conversations: Pick<ConversationStore, "lockAndLoad" | "save">;
 }
 
 /**
  * Opens a turn in one round trip on the hot path: records the event id, reads the sender's
  * resident and creates-or-locks the conversation row in a single statement (three before).
- * First contact and a changed private chat fall back to the separate store calls.
+ * First contact and a changed private chat fall back to the separate store calls. Closes it in
+ * one more: the conversation's next state and the kept replies together.
  */
-export function createTurnStartStore(deps: StartStoreDeps): TurnStartStore {
+export function createTurnStore(deps: StartStoreDeps): TurnStore {
   return {
     async start(request: TurnStartRequest): Promise<TurnStart> {
       const client = deps.access.client();
@@ -76,8 +77,25 @@ export function createTurnStartStore(deps: StartStoreDeps): TurnStartStore {
       });
       return { duplicate: false, resident, state: toConversationState(row), conversationResidentId: row.conversationResidentId };
     },
-    async keepReply(eventId, reply) {
-      await deps.access.client().$executeRaw`UPDATE "ProcessedEvent" SET "reply" = ${JSON.stringify(reply)}::jsonb WHERE "id" = ${eventId}`;
+    async finish({ eventId, conversation, reply }) {
+      const client = deps.access.client();
+      if (!reply) {
+        if (conversation) await deps.conversations.save(conversation.key, conversation.residentId, conversation.state);
+        return;
+      }
+      const kept = JSON.stringify(reply);
+      if (!conversation) {
+        await client.$executeRaw`UPDATE "ProcessedEvent" SET "reply" = ${kept}::jsonb WHERE "id" = ${eventId}`;
+        return;
+      }
+      const { key, residentId, state } = conversation;
+      // Both writes in one statement: a data-modifying CTE runs whether or not it is read.
+      await client.$executeRaw`WITH saved AS (
+          UPDATE "Conversation" SET "residentId" = ${residentId}, "flow" = ${state.flow}, "step" = ${state.step},
+            "data" = ${JSON.stringify(state.data)}::jsonb, "choices" = ${JSON.stringify(state.choices)}::jsonb, "updatedAt" = now()
+          WHERE "key" = ${key}
+        )
+        UPDATE "ProcessedEvent" SET "reply" = ${kept}::jsonb WHERE "id" = ${eventId}`;
     },
   };
 }
