@@ -4,12 +4,17 @@ import type { ExportedResponse, FreeTextAnswer, QuestionResult, SurveyStore } fr
 import type { Prisma } from "../generated/prisma/client.js";
 import type { Db, PrismaAccess } from "../prisma-access.js";
 import { voterSecret, voterToken } from "../survey-voter-token.js";
-import { SURVEY_INCLUDE, answersJson, toDraft, toJson, toSurvey } from "./survey-mapping.js";
+import { SURVEY_INCLUDE, answersJson, toDraft, toJson, toSurvey, type SurveyRow } from "./survey-mapping.js";
 
 export interface SurveyStoreOptions {
   /** SURVEY_TOKEN_SECRET; when unset a generated secret is kept in the KeyValue table. */
   readonly tokenSecret?: string;
+  /** Surveys whose questions are kept in memory (default 256). */
+  readonly questionCacheSize?: number;
 }
+
+type SurveyOnly = Omit<SurveyRow, "questions">;
+type QuestionRows = SurveyRow["questions"];
 
 // Crockford-style alphabet: short answer ids an admin can type (/survey_publish_text K7M2QX9AHD).
 const ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -80,9 +85,44 @@ export function createSurveyStore(access: PrismaAccess, options: SurveyStoreOpti
     return { surveyId: survey.id, voterToken: token } as const;
   }
 
+  // A survey's questions and options are written once, with the survey, and never changed (answers
+  // point at them), so they are read once per process; the survey row itself (status, dates) is
+  // read every time. Survey ids are never reused, so an entry cannot go stale.
+  const questionCache = new Map<number, QuestionRows>();
+  const cacheSize = options.questionCacheSize ?? 256;
+
+  function remember(surveyId: number, questions: QuestionRows): void {
+    questionCache.delete(surveyId);
+    questionCache.set(surveyId, questions);
+    if (questionCache.size > cacheSize) questionCache.delete(questionCache.keys().next().value!);
+  }
+
+  /** The surveys with their questions, reading only the questions not yet in memory (one query). */
+  async function withQuestions(rows: readonly SurveyOnly[]): Promise<Survey[]> {
+    const found = new Map<number, QuestionRows>();
+    for (const row of rows) {
+      const cached = questionCache.get(row.id);
+      if (cached) found.set(row.id, cached);
+    }
+    const missing = rows.filter((row) => !found.has(row.id)).map((row) => row.id);
+    if (missing.length > 0) {
+      const questions = await client().surveyQuestion.findMany({
+        where: { surveyId: { in: missing } },
+        include: SURVEY_INCLUDE.questions.include,
+        orderBy: [{ surveyId: "asc" }, { position: "asc" }],
+      });
+      for (const id of missing) {
+        const own = questions.filter((q) => q.surveyId === id);
+        found.set(id, own);
+        remember(id, own);
+      }
+    }
+    return rows.map((row) => toSurvey({ ...row, questions: found.get(row.id) ?? [] }));
+  }
+
   async function load(where: Prisma.SurveyWhereUniqueInput): Promise<Survey | undefined> {
-    const row = await client().survey.findUnique({ where, include: SURVEY_INCLUDE });
-    return row ? toSurvey(row) : undefined;
+    const row = await client().survey.findUnique({ where });
+    return row ? (await withQuestions([row]))[0] : undefined;
   }
 
   return {
@@ -136,17 +176,14 @@ export function createSurveyStore(access: PrismaAccess, options: SurveyStoreOpti
           OR: [{ opensAt: null }, { opensAt: { lte: now } }],
           AND: [{ OR: [{ areaId: null }, { areaId: { in: [...areaIds] } }] }],
         },
-        include: SURVEY_INCLUDE,
         orderBy: [{ closesAt: "asc" }, { id: "asc" }],
       });
-      return rows.map(toSurvey);
+      return withQuestions(rows);
     },
     async overview() {
-      const rows = await client().survey.findMany({
-        include: { ...SURVEY_INCLUDE, _count: { select: { responses: true } } },
-        orderBy: { id: "asc" },
-      });
-      return rows.map((row) => ({ survey: toSurvey(row), responses: row._count.responses }));
+      const rows = await client().survey.findMany({ include: { _count: { select: { responses: true } } }, orderBy: { id: "asc" } });
+      const surveys = await withQuestions(rows);
+      return rows.map((row, index) => ({ survey: surveys[index]!, responses: row._count.responses }));
     },
     async setStatus(surveyId, status, opensAt) {
       const found = await client().survey.findUnique({ where: { id: surveyId }, select: { id: true } });
@@ -154,10 +191,9 @@ export function createSurveyStore(access: PrismaAccess, options: SurveyStoreOpti
       const row = await client().survey.update({
         where: { id: surveyId },
         data: { status, ...(opensAt ? { opensAt } : {}) },
-        include: SURVEY_INCLUDE,
       });
       if (status !== "open") await client().surveyDraft.deleteMany({ where: { surveyId } });
-      return toSurvey(row);
+      return (await withQuestions([row]))[0];
     },
     async closeDueSurveys(now) {
       const due = await client().survey.findMany({ where: { status: "open", closesAt: { lte: now } }, select: { id: true } });
