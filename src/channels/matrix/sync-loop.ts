@@ -76,7 +76,8 @@ const BACKOFF_MAX_MS = 30_000;
  * async listeners, and on an error it continues with the new token in memory. This loop instead
  * (1) closes gaps of "limited" timelines through /messages, so events that arrived while the bot
  * was offline are all seen, (2) waits for every handler, and (3) saves the next token only then.
- * A crash at any point replays the batch; the core's ProcessedEvent table makes the replay harmless.
+ * A crash at any point replays the batch; the core's ProcessedEvent table makes the replay harmless,
+ * and replies the crash stopped are sent from the ones the core kept (under the same transaction ids).
  */
 export function createSyncLoop(options: SyncLoopOptions): SyncLoop {
   const { client, storage, logger } = options;

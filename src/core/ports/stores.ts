@@ -58,7 +58,6 @@ export interface ConversationState {
 export interface ConversationStore {
   /** Loads the state and holds it for the running unit of work, so two events of one chat queue. */
   lockAndLoad(key: string, residentId: number): Promise<ConversationState>;
-  save(key: string, residentId: number, state: ConversationState): Promise<void>;
   /**
    * Makes `choices` the chat's last offered ones without touching its flow, for messages that
    * reach a chat outside a turn (outbox deliveries). Does nothing for a chat the bot never spoke in.

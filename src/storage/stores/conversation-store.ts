@@ -1,4 +1,5 @@
 import type { ConversationState, ConversationStore } from "../../core/ports/stores.js";
+import { Prisma } from "../generated/prisma/client.js";
 import type { PrismaAccess } from "../prisma-access.js";
 
 export interface ConversationRow {
@@ -20,6 +21,14 @@ export function toConversationState(row: Partial<ConversationRow> | undefined): 
   };
 }
 
+/** The statement that saves a conversation's state, also run inside the turn's closing write. */
+export function saveConversationSql(key: string, residentId: number, state: ConversationState): Prisma.Sql {
+  // No RETURNING: the core keeps the state it saved, and the write is on every event's path.
+  return Prisma.sql`UPDATE "Conversation" SET "residentId" = ${residentId}, "flow" = ${state.flow},
+    "step" = ${state.step}, "data" = ${JSON.stringify(state.data)}::jsonb,
+    "choices" = ${JSON.stringify(state.choices)}::jsonb, "updatedAt" = now() WHERE "key" = ${key}`;
+}
+
 export function createConversationStore(db: PrismaAccess): ConversationStore {
   return {
     async lockAndLoad(key, residentId) {
@@ -30,12 +39,6 @@ export function createConversationStore(db: PrismaAccess): ConversationStore {
         ON CONFLICT ("key") DO UPDATE SET "updatedAt" = "Conversation"."updatedAt"
         RETURNING "flow", "step", "data", "choices"`;
       return toConversationState(rows[0]);
-    },
-    async save(key, residentId, state: ConversationState) {
-      // No RETURNING: the core keeps the state it saved, and the write is on every event's path.
-      await db.client().$executeRaw`UPDATE "Conversation" SET "residentId" = ${residentId}, "flow" = ${state.flow},
-        "step" = ${state.step}, "data" = ${JSON.stringify(state.data)}::jsonb,
-        "choices" = ${JSON.stringify(state.choices)}::jsonb, "updatedAt" = now() WHERE "key" = ${key}`;
     },
     async rememberChoices(key, choices) {
       await db.client().conversation.updateMany({ where: { key }, data: { choices: [...choices] } });

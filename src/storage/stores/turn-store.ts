@@ -3,8 +3,8 @@ import { z } from "zod";
 import type { KeptReply } from "../../core/model/kept-reply.js";
 import { SUPPORTED_LOCALES } from "../../core/model/locale.js";
 import type { PrismaAccess } from "../prisma-access.js";
-import type { Resident as ResidentRow } from "../generated/prisma/client.js";
-import { toConversationState, type ConversationRow } from "./conversation-store.js";
+import { Prisma, type Resident as ResidentRow } from "../generated/prisma/client.js";
+import { saveConversationSql, toConversationState, type ConversationRow } from "./conversation-store.js";
 import { toResident } from "./resident-store.js";
 
 type ResidentFields = Pick<ResidentRow, "locale" | "homeAreaId" | "privacyAcceptedAt" | "onboardedAt" | "blockedAt">;
@@ -22,7 +22,7 @@ interface StartRow extends Partial<ResidentFields>, Partial<ConversationRow> {
 interface StartStoreDeps {
   readonly access: PrismaAccess;
   readonly residents: Pick<ResidentStore, "resolveIdentity">;
-  readonly conversations: Pick<ConversationStore, "lockAndLoad" | "save">;
+  readonly conversations: Pick<ConversationStore, "lockAndLoad">;
 }
 
 /**
@@ -79,23 +79,14 @@ export function createTurnStore(deps: StartStoreDeps): TurnStore {
     },
     async finish({ eventId, conversation, reply }) {
       const client = deps.access.client();
+      const save = conversation ? saveConversationSql(conversation.key, conversation.residentId, conversation.state) : undefined;
       if (!reply) {
-        if (conversation) await deps.conversations.save(conversation.key, conversation.residentId, conversation.state);
+        if (save) await client.$executeRaw(save);
         return;
       }
-      const kept = JSON.stringify(reply);
-      if (!conversation) {
-        await client.$executeRaw`UPDATE "ProcessedEvent" SET "reply" = ${kept}::jsonb WHERE "id" = ${eventId}`;
-        return;
-      }
-      const { key, residentId, state } = conversation;
+      const keep = Prisma.sql`UPDATE "ProcessedEvent" SET "reply" = ${JSON.stringify(reply)}::jsonb WHERE "id" = ${eventId}`;
       // Both writes in one statement: a data-modifying CTE runs whether or not it is read.
-      await client.$executeRaw`WITH saved AS (
-          UPDATE "Conversation" SET "residentId" = ${residentId}, "flow" = ${state.flow}, "step" = ${state.step},
-            "data" = ${JSON.stringify(state.data)}::jsonb, "choices" = ${JSON.stringify(state.choices)}::jsonb, "updatedAt" = now()
-          WHERE "key" = ${key}
-        )
-        UPDATE "ProcessedEvent" SET "reply" = ${kept}::jsonb WHERE "id" = ${eventId}`;
+      await client.$executeRaw(save ? Prisma.sql`WITH saved AS (${save}) ${keep}` : keep);
     },
   };
 }
