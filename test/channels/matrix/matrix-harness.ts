@@ -5,6 +5,7 @@
 import { assembleCore } from "../../../src/app/create-core.js";
 import { createMatrixChannel, type MatrixChannel, type MatrixChannelOptions } from "../../../src/channels/matrix/matrix-channel.js";
 import type { Feature } from "../../../src/core/conversation/feature.js";
+import type { ConversationCore } from "../../../src/core/conversation/conversation-core.js";
 import type { Translator } from "../../../src/core/ports/translator.js";
 import { createTranslator } from "../../../src/i18n/translator.js";
 import { createFoundationStores } from "../../../src/storage/create-stores.js";
@@ -22,6 +23,8 @@ export interface BotWorld {
   readonly keyValues: KeyValueStore;
   readonly translator: Translator;
   readonly bot: RegisteredUser;
+  /** The core the channel feeds, for playing a turn the way an earlier, crashed process did. */
+  readonly core: ConversationCore;
   /** Every (eventId, replies) the current and earlier channel instances reported as handled. */
   readonly handled: Array<{ eventId: string; replies: number }>;
   channel: MatrixChannel;
@@ -77,6 +80,7 @@ export async function createBotWorld(
     keyValues,
     translator,
     bot,
+    core,
     handled,
     channel: undefined as unknown as MatrixChannel,
     async startChannel(overrides = {}) {

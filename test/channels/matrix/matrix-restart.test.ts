@@ -7,6 +7,7 @@ import { matrixSkipNote, matrixTestEnv, uniqueLocalpart } from "../../support/ma
 import { createTestUser, type TestUser } from "../../support/matrix/test-user.js";
 import { createBotWorld, lastBotMessages, openDirectChat, say, type BotWorld } from "./matrix-harness.js";
 import type { RegisteredUser } from "../../support/matrix/synapse.js";
+import { MATRIX_CAPABILITIES } from "../../../src/channels/matrix/render-message.js";
 
 const env = matrixTestEnv();
 /** Smaller than the number of messages sent while the bot is down, so the timeline is "limited". */
@@ -69,5 +70,39 @@ describe.skipIf(!env)(`Matrix channel: restart with messages sent while down${ma
     const after = await lastBotMessages(env!.baseUrl, benCreds.accessToken, roomId, world.bot.userId, count);
     expect(after[0]!.text).toMatch(/einstellungen|settings/i);
     for (const eventId of eventIds) expect(world.timesHandled(eventId)).toBe(1);
+  });
+
+  it("sends the reply of a message whose turn was saved when a crash stopped the reply", async () => {
+    await world.channel.stop();
+    const matrixId = await ben.sendText(roomId, "9");
+    const eventId = `matrix:${matrixId}`;
+    // The process before the crash: the turn is committed, its reply never reaches the room.
+    const crashed = await world.core.handle(
+      {
+        eventId,
+        channel: "matrix",
+        chat: { id: roomId, kind: "private" },
+        senderId: `matrix:${benCreds.userId}`,
+        payload: { type: "text", text: "9" },
+        receivedAt: new Date(),
+      },
+      MATRIX_CAPABILITIES,
+    );
+    expect(crashed.duplicate).toBe(false);
+    const before = await lastBotMessages(env!.baseUrl, benCreds.accessToken, roomId, world.bot.userId, 50);
+
+    // After the restart the sync token still points before the message: it comes again.
+    await world.startChannel();
+    expect(await world.waitHandled(eventId)).toBe(1);
+    const after = await lastBotMessages(env!.baseUrl, benCreds.accessToken, roomId, world.bot.userId, 50);
+    const known = new Set(before.map((r) => r.event.event_id));
+    const fresh = after.filter((r) => !known.has(r.event.event_id));
+    // What the crashed turn answered ("9" is out of range of the choices offered last).
+    expect(crashed.messages).toHaveLength(1);
+    expect(fresh).toHaveLength(1);
+    expect(fresh[0]!.text).toMatch(/^Bitte antworten Sie mit einer Zahl von 1 bis \d+\.$/);
+    expect(fresh[0]!.choices).toEqual((crashed.messages[0]!.choices ?? []).flat().map((c) => c.label));
+    // Nothing was handled twice: the event is recorded once.
+    expect(await world.testDb.db.prisma.processedEvent.count({ where: { id: eventId } })).toBe(1);
   });
 });
