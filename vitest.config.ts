@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 import { probePostgres } from "./test/support/postgres-probe.js";
 
 /** Tests that touch the database run on PGlite and again on the real PostgreSQL server. */
-const DATABASE_SUITES = ["test/core/**/*.test.ts", "test/app/**/*.test.ts", "test/storage/**/*.test.ts", "test/delivery/**/*.test.ts", "test/admin/**/*.test.ts"];
+const DATABASE_SUITES = ["test/core/**/*.test.ts", "test/app/**/*.test.ts", "test/storage/**/*.test.ts", "test/delivery/**/*.test.ts", "test/admin/**/*.test.ts", "test/e2e/hostile/**/*.test.ts"];
 
 function banner(title: string, reason: string, hint: string): void {
   const line = "!".repeat(78);
@@ -38,7 +38,19 @@ export default defineConfig(async () => {
         },
         ...(pgProblem
           ? []
-          : [{ test: { name: "postgres", include: DATABASE_SUITES, exclude: ["test/admin/cli.test.ts"], env: { MITREDEN_TEST_DB: "postgres" }, ...shared } }]),
+          : [
+              {
+                test: {
+                  name: "postgres",
+                  include: DATABASE_SUITES,
+                  exclude: ["test/admin/cli.test.ts"],
+                  env: { MITREDEN_TEST_DB: "postgres" },
+                  // The hostile-input suite drives Matrix on this database too.
+                  globalSetup: ["test/support/matrix/global-setup.ts"],
+                  ...shared,
+                },
+              },
+            ]),
       ],
     },
   };

@@ -83,6 +83,8 @@ export interface TestUser {
   invite(roomId: string, userId: string): Promise<void>;
   /** Sends m.room.message/m.text; returns the event id. Throws MatrixHttpError on refusal. */
   sendText(roomId: string, body: string): Promise<string>;
+  /** Sets this user's display name (shown to the bot through the room's member events). */
+  setDisplayName(name: string): Promise<void>;
   /** Sends any m.room.message content (e.g. an m.file); returns the event id. */
   sendMessage(roomId: string, content: Record<string, unknown>): Promise<string>;
   /** Sends m.room.message/m.image pointing at `mxcUrl`; returns the event id. */
@@ -214,6 +216,9 @@ export function createTestUser(credentials: TestUserCredentials): TestUser {
     },
 
     sendText: (roomId, body) => sendMessage(roomId, { msgtype: "m.text", body }),
+    async setDisplayName(name) {
+      await call("PUT", `/profile/${encodeURIComponent(userId)}/displayname`, { displayname: name });
+    },
 
     sendMessage,
 
