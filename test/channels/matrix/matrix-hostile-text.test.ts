@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConversationCore } from "../../../src/core/conversation/conversation-core.js";
 import type { InboundEvent } from "../../../src/core/model/inbound-event.js";
+import { createQuarantineStore } from "../../../src/storage/stores/quarantine-store.js";
 import type { RegisteredUser } from "../../support/matrix/synapse.js";
 import { matrixSkipNote, matrixTestEnv, uniqueLocalpart } from "../../support/matrix/matrix-test-env.js";
 import { createTestUser, type TestUser } from "../../support/matrix/test-user.js";
@@ -25,12 +26,13 @@ describe.skipIf(!env)(`Matrix channel: NUL, controls and decomposed umlauts${mat
     // What the channel hands to the core, recorded on the way.
     const core: ConversationCore = {
       commands: () => world.core.commands(),
-      handle(event, capabilities) {
+      async handle(event, capabilities) {
         seen.push(event);
+        if (event.payload.type === "text" && event.payload.text === "!boom") throw new Error("boom in a flow");
         return world.core.handle(event, capabilities);
       },
     };
-    await world.startChannel({ core });
+    await world.startChannel({ core, quarantine: createQuarantineStore(world.access) });
     account = await env!.registerUser(uniqueLocalpart("juergen"));
     jurgen = createTestUser({ baseUrl: env!.baseUrl, ...account });
     const response = await fetch(`${env!.baseUrl}/_matrix/client/v3/profile/${encodeURIComponent(account.userId)}/displayname`, {
@@ -54,5 +56,15 @@ describe.skipIf(!env)(`Matrix channel: NUL, controls and decomposed umlauts${mat
     const identity = await world.testDb.db.prisma.identity.findUnique({ where: { id: `matrix:${account.userId}` } });
     expect(identity?.displayName).toBe("J\u00fcrgen");
     expect(await world.testDb.db.prisma.quarantinedEvent.count()).toBe(0);
+  });
+
+  it("sets an event aside when its handling fails, after the apology", async () => {
+    const { roomId } = await openDirectChat(world, jurgen);
+    const [apology] = await say(world, jurgen, roomId, "!boom");
+    expect(apology?.text).toContain("Entschuldigung");
+    const [kept] = await createQuarantineStore(world.access).list(10);
+    expect(kept).toMatchObject({ channel: "matrix", instance: world.bot.userId, reason: "handling failed: boom in a flow" });
+    expect(JSON.parse(kept!.payload)).toMatchObject({ room_id: roomId, type: "m.room.message", content: { body: "!boom" } });
+    expect(kept!.eventId).toMatch(/^\$/);
   });
 });
