@@ -28,6 +28,7 @@ import { createPrismaAccess } from "./storage/prisma-access.js";
 import { seedExampleIfEmpty } from "./storage/seed-example.js";
 import { createKeyValueStore } from "./storage/stores/key-value-store.js";
 import { createTelegramInboxStore } from "./storage/stores/telegram-inbox-store.js";
+import { createQuarantineStore } from "./storage/stores/quarantine-store.js";
 
 function fail(message: string): never {
   process.stderr.write(`mitreden: ${message}\n`);
@@ -143,6 +144,8 @@ async function main(): Promise<void> {
       ...(config.telegram.callbackSecret ? { callbackSecret: config.telegram.callbackSecret } : {}),
       // Fetched updates stay in the database until handled, so a crash loses no message.
       inbox: createTelegramInboxStore(access, { botId: telegramBotId(config.telegram.token) }),
+      // An update that cannot be stored or handled is set aside, so it never holds up the others.
+      quarantine: createQuarantineStore(access),
     });
     channels.push({ name: "telegram", start: () => telegram.start(), stop: () => telegram.stop() });
     senders.push(
@@ -173,6 +176,7 @@ async function main(): Promise<void> {
       credentials: accessToken ? { accessToken } : { userId: userId ?? "", password: password ?? "" },
       storage: createKeyValueStore(access),
       cryptoStoreDir: join(config.dataDir, "matrix-crypto"),
+      quarantine: createQuarantineStore(access),
     });
     channels.push({ name: "matrix", start: () => matrix.start(), stop: () => matrix.stop() });
     senders.push(matrix.sender);

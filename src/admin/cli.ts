@@ -8,6 +8,7 @@ import { userInfo } from "node:os";
 import { ConfigError, loadConfig } from "../config.js";
 import { DEFAULT_LOCALE, matchLocale } from "../core/model/locale.js";
 import { htmlToPlain } from "../core/render/plain-text.js";
+import { cleanText } from "../core/text/clean-text.js";
 import { createTranslator } from "../i18n/translator.js";
 import { createLogger } from "../logger.js";
 import { openDatabase } from "../storage/database.js";
@@ -24,6 +25,8 @@ import { writeFile } from "node:fs/promises";
 import { exportAuditLog } from "./audit-commands.js";
 import { createAuditStore } from "../storage/stores/audit-store.js";
 import type { PrismaClient } from "../storage/generated/prisma/client.js";
+import { createQuarantineStore } from "../storage/stores/quarantine-store.js";
+import { prettyPayload, quarantineId, quarantineLine, requireQuarantined } from "./quarantine-commands.js";
 
 type Options = Record<string, string | boolean | undefined>;
 export interface AdminContext {
@@ -182,6 +185,32 @@ COMMANDS["audit"] = {
   },
 };
 
+const quarantineStore = (ctx: AdminContext) => createQuarantineStore(createPrismaAccess(ctx.prisma));
+
+COMMANDS["quarantine"] = {
+  async list(ctx, _args, options) {
+    const limitText = text(options["limit"]);
+    const limit = limitText === undefined ? 50 : Number(limitText);
+    if (!Number.isSafeInteger(limit) || limit <= 0) return ctx.say("admin:usage-quarantine-list");
+    const rows = await quarantineStore(ctx).list(limit);
+    if (rows.length === 0) return ctx.say("admin:quarantine-none");
+    ctx.say("admin:quarantine-header");
+    for (const row of rows) ctx.print(quarantineLine(row));
+  },
+  async show(ctx, [id]) {
+    if (!id) return ctx.say("admin:usage-quarantine-show");
+    const row = await requireQuarantined(quarantineStore(ctx), id);
+    const { channel, instance, eventId, reason } = row;
+    ctx.say("admin:quarantine-details", { id: row.id, channel, instance, eventId, reason, time: row.createdAt.toISOString() });
+    ctx.print(prettyPayload(row.payload));
+  },
+  async drop(ctx, [id]) {
+    if (!id) return ctx.say("admin:usage-quarantine-drop");
+    if (!(await quarantineStore(ctx).drop(quarantineId(id)))) throw new AdminError("admin:quarantine-not-found", { id });
+    ctx.say("admin:quarantine-dropped", { id });
+  },
+};
+
 /** Lets later capabilities (surveys, audit log, …) add their command groups. */
 export function registerAdminCommands(group: string, handlers: Record<string, Handler>): void {
   COMMANDS[group] = { ...(COMMANDS[group] ?? {}), ...handlers };
@@ -189,10 +218,11 @@ export function registerAdminCommands(group: string, handlers: Record<string, Ha
 
 export async function runAdmin(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
-    args: argv,
+    // Names and descriptions typed here end up in the database and in residents' chats.
+    args: argv.map(cleanText),
     allowPositionals: true,
     strict: false,
-    options: { parent: { type: "string" }, root: { type: "boolean" }, population: { type: "string" }, area: { type: "string" }, format: { type: "string" }, out: { type: "string" },
+    options: { parent: { type: "string" }, root: { type: "boolean" }, population: { type: "string" }, area: { type: "string" }, format: { type: "string" }, out: { type: "string" }, limit: { type: "string" },
       // initiative add/update
       name: { type: "string" }, description: { type: "string" }, contact: { type: "string" }, link: { type: "string" },
       trusted: { type: "boolean" }, untrusted: { type: "boolean" } },

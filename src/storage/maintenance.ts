@@ -16,6 +16,8 @@ export interface MaintenanceDeps {
    * abandoned. Long enough that a resident who comes back to a draft still finds it.
    */
   readonly retainDraftPhotosMs?: number;
+  /** How long inbound events set aside in the quarantine are kept for admins (default 30 days). */
+  readonly retainQuarantineMs?: number;
   readonly intervalMs?: number;
 }
 
@@ -23,13 +25,14 @@ export interface Maintenance {
   start(): Promise<void>;
   stop(): Promise<void>;
   /** One pass; returns how many rows it removed. */
-  runOnce(): Promise<{ events: number; linkCodes: number; photos: number }>;
+  runOnce(): Promise<{ events: number; linkCodes: number; photos: number; quarantined: number }>;
 }
 
-/** Removes handled-event records, link codes and draft photos that can no longer matter. */
+/** Removes handled-event records, link codes, draft photos and quarantined events that can no longer matter. */
 export function createMaintenance(deps: MaintenanceDeps): Maintenance {
   const retain = deps.retainEventsMs ?? 3 * 24 * 3_600_000;
   const retainPhotos = deps.retainDraftPhotosMs ?? 30 * 24 * 3_600_000;
+  const retainQuarantine = deps.retainQuarantineMs ?? 30 * 24 * 3_600_000;
   const interval = deps.intervalMs ?? 3_600_000;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
@@ -41,8 +44,10 @@ export function createMaintenance(deps: MaintenanceDeps): Maintenance {
     const photos = await deps.prisma.photo.deleteMany({
       where: { createdAt: { lt: new Date(now.getTime() - retainPhotos) }, ideas: { none: {} }, news: { none: {} } },
     });
-    const removed = { events: events.count, linkCodes: linkCodes.count, photos: photos.count };
-    if (removed.events + removed.linkCodes + removed.photos > 0) deps.logger.info(removed, "maintenance removed old rows");
+    // Holds what residents sent, so it goes once admins had a month to look.
+    const quarantined = await deps.prisma.quarantinedEvent.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - retainQuarantine) } } });
+    const removed = { events: events.count, linkCodes: linkCodes.count, photos: photos.count, quarantined: quarantined.count };
+    if (removed.events + removed.linkCodes + removed.photos + removed.quarantined > 0) deps.logger.info(removed, "maintenance removed old rows");
     return removed;
   }
 

@@ -2,7 +2,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/storage/database.js";
+import { createPrismaAccess } from "../../src/storage/prisma-access.js";
+import { createQuarantineStore } from "../../src/storage/stores/quarantine-store.js";
 import { admin } from "../support/admin-cli.js";
+import pino from "pino";
 
 const dataDir = mkdtempSync(join(tmpdir(), "mitreden-admin-"));
 const saved = { ...process.env };
@@ -100,5 +104,44 @@ describe("npm run admin", () => {
     expect(result.code).toBe(0);
     expect(result.out.split("\n")[0]).toMatch(/^"?\w+/);
     expect((await admin("audit", "export", "--format", "xml")).out).toContain("Usage: audit export");
+  });
+
+  it("cleans its arguments before they reach the database", async () => {
+    expect((await admin("area", "add", "nul-dorf", "Nul\u0000do\u0007rf", "Su\u0308d")).code).toBe(0);
+    expect((await admin("area", "list")).out).toContain("nul-dorf  Nuldorf S\u00fcd");
+    expect((await admin("area", "remove", "nul-dorf")).code).toBe(0);
+  });
+
+  it("lists, shows and drops quarantined events", async () => {
+    expect((await admin("quarantine", "list")).out).toBe("No inbound events are set aside.\n");
+    // Written the way the channels write them, while the CLI is not running (one process at a time).
+    const db = await openDatabase({ dataDir, logger: pino({ level: "silent" }) });
+    let ids: number[];
+    try {
+      const store = createQuarantineStore(createPrismaAccess(db.prisma));
+      const older = await store.add({ channel: "telegram", instance: "7000000001", eventId: "815", reason: "storing failed: unsupported Unicode escape sequence", payload: { update_id: 815, message: { text: "a\u0000b" } } });
+      const newer = await store.add({ channel: "matrix", instance: "@bot:example.org", eventId: "$ev1", reason: "handling failed:\nboom", payload: { type: "m.room.message" } });
+      ids = [older, newer];
+    } finally {
+      await db.close();
+    }
+    const [older, newer] = ids as [number, number];
+    const list = (await admin("quarantine", "list")).out.split("\n");
+    expect(list[0]).toBe("ID  channel  event  set aside at  reason");
+    expect(list[1]).toMatch(new RegExp(`^${newer}  matrix  \\$ev1  \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z  handling failed: boom$`));
+    expect(list[2]).toMatch(new RegExp(`^${older}  telegram  815  .*  storing failed: unsupported Unicode escape sequence$`));
+    expect((await admin("quarantine", "list", "--limit", "1")).out.split("\n").filter(Boolean)).toHaveLength(2);
+
+    const shown = await admin("quarantine", "show", String(older));
+    expect(shown.code).toBe(0);
+    expect(shown.out).toContain(`Event ${older}: telegram (7000000001), event 815, set aside at `);
+    expect(shown.out).toContain("Reason: storing failed: unsupported Unicode escape sequence");
+    expect(shown.out).toContain('"text": "ab"');
+
+    expect((await admin("quarantine", "drop", String(older))).out).toBe(`Set-aside event ${older} removed.\n`);
+    expect(await admin("quarantine", "drop", String(older))).toMatchObject({ code: 1, err: `There is no set-aside event ${older}.\n` });
+    expect((await admin("quarantine", "show", "abc")).err).toBe("There is no set-aside event abc.\n");
+    expect((await admin("quarantine", "show")).out).toContain("Usage: quarantine show ID");
+    expect((await admin("quarantine", "list")).out).not.toContain("telegram");
   });
 });

@@ -29,7 +29,7 @@ describe("maintenance", () => {
       ],
     });
     const removed = await createMaintenance({ prisma, clock, logger: silentLogger }).runOnce();
-    expect(removed).toEqual({ events: 1, linkCodes: 1, photos: 0 });
+    expect(removed).toEqual({ events: 1, linkCodes: 1, photos: 0, quarantined: 0 });
     expect((await prisma.processedEvent.findMany()).map((e) => e.id)).toEqual(["telegram:update:2"]);
     expect((await prisma.linkCode.findMany()).map((c) => c.code)).toEqual(["NEWCODE1"]);
   });
@@ -52,5 +52,17 @@ describe("maintenance", () => {
     const left = (await prisma.photo.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map((p) => p.id);
     expect(left).toEqual([recentDraft.id, ofIdea.id, ofNews.id]);
     expect(left).not.toContain(abandoned.id);
+  });
+
+  it("removes quarantined events after 30 days", async () => {
+    const clock = createTestClock(new Date("2026-11-27T12:00:00Z"));
+    const prisma = t.db.prisma;
+    const row = (eventId: string, createdAt: Date) =>
+      prisma.quarantinedEvent.create({ data: { channel: "telegram", instance: "7000000001", eventId, reason: "storing failed", payload: "{}", createdAt } });
+    await row("1", new Date("2026-10-27T11:00:00Z"));
+    await row("2", new Date("2026-10-29T12:00:00Z"));
+    const removed = await createMaintenance({ prisma, clock, logger: silentLogger }).runOnce();
+    expect(removed.quarantined).toBe(1);
+    expect((await prisma.quarantinedEvent.findMany()).map((r) => r.eventId)).toEqual(["2"]);
   });
 });

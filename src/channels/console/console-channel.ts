@@ -9,6 +9,7 @@ import type { OutboundMessage } from "../../core/model/outbound-message.js";
 import type { Logger } from "../../core/ports/logger.js";
 import type { Translator } from "../../core/ports/translator.js";
 import { htmlToPlain, numberedChoiceLines } from "../../core/render/plain-text.js";
+import { cleanText } from "../../core/text/clean-text.js";
 import type { ChannelSender } from "../../core/ports/channel-sender.js";
 import { receivePhoto } from "../receive-photo.js";
 import { filePhotoSource, photoFileIn, type PathContext } from "./console-photo.js";
@@ -118,7 +119,8 @@ export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
     async start() {
       reader = createInterface({ input: deps.input, terminal: false });
       reader.on("line", (line) => {
-        const text = line.trim();
+        // A pipe can carry anything, NUL included; what reaches a flow is cleaned first.
+        const text = cleanText(line).trim();
         if (text) enqueue(text);
       });
       reader.on("close", () => {

@@ -1,3 +1,4 @@
+import { cleanText } from "../../core/text/clean-text.js";
 import type { RawEvent } from "./sync-loop.js";
 
 /** Where a piece of Matrix media lives: mxc://<serverName>/<mediaId>. */
@@ -45,7 +46,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 function captionOf(content: Record<string, unknown>): string | undefined {
   const { body, filename } = content;
   if (typeof body !== "string" || typeof filename !== "string" || filename === "" || filename === body) return undefined;
-  const caption = body.trim();
+  const caption = cleanText(body).trim();
   return caption === "" ? undefined : caption;
 }
 

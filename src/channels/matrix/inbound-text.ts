@@ -1,3 +1,4 @@
+import { cleanText } from "../../core/text/clean-text.js";
 import type { RawEvent } from "./sync-loop.js";
 
 /**
@@ -11,7 +12,8 @@ export function inboundText(event: RawEvent, commandPrefix: string): string | un
   if (relation && typeof relation === "object" && (relation as Record<string, unknown>)["rel_type"] === "m.replace") {
     return undefined;
   }
-  let text = content["body"];
+  // The sync loop cleans events already; cleaning here too keeps this function safe on its own.
+  let text = cleanText(content["body"]);
   // A reply starts with a quote of the message replied to ("> <@bot:x> …" lines, then a blank line).
   if (relation && typeof relation === "object" && "m.in_reply_to" in relation) {
     const lines = text.split("\n");

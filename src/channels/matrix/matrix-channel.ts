@@ -8,6 +8,8 @@ import type { ChannelSender } from "../../core/ports/channel-sender.js";
 import type { Logger } from "../../core/ports/logger.js";
 import type { Translator } from "../../core/ports/translator.js";
 import type { KeyValueStore } from "../../storage/stores/key-value-store.js";
+import type { QuarantineStore } from "../../storage/stores/quarantine-store.js";
+import { errorReason, quarantineEvent } from "../quarantine-event.js";
 import { htmlToPlain } from "../../core/render/plain-text.js";
 import { receivePhoto } from "../receive-photo.js";
 import { cryptoAvailable, cryptoLoadError } from "./crypto-module.js";
@@ -49,6 +51,8 @@ export interface MatrixChannelOptions {
    * with the core's event id ("matrix:$…", or "matrix:invite:<room>" for the greeting on joining).
    */
   readonly onEventHandled?: (eventId: string, replies: number) => void;
+  /** Where events whose handling failed are set aside for admins; without it they are only logged. */
+  readonly quarantine?: QuarantineStore;
 }
 
 export interface MatrixChannel {
@@ -141,7 +145,8 @@ export function createMatrixChannel(options: MatrixChannelOptions): MatrixChanne
     await send(r, roomId, allLanguages("matrix:encrypted-unsupported"), `e2ee.${now}`);
   }
 
-  async function deliver(r: Running, roomId: string, event: InboundEvent, txnSeed: string): Promise<void> {
+  /** `raw` is the Matrix event behind `event`, kept in the quarantine when handling fails. */
+  async function deliver(r: Running, roomId: string, event: InboundEvent, txnSeed: string, raw: RawEvent): Promise<void> {
     let result: HandleResult | undefined;
     try {
       result = await options.core.handle(event, MATRIX_CAPABILITIES);
@@ -149,6 +154,15 @@ export function createMatrixChannel(options: MatrixChannelOptions): MatrixChanne
       options.onEventHandled?.(event.eventId, result.messages.length);
     } catch (error) {
       log.error({ err: error, roomId, eventId: event.eventId, sender: event.senderId }, "handling a matrix event failed");
+      if (options.quarantine) {
+        await quarantineEvent(options.quarantine, log, {
+          channel: "matrix",
+          instance: r.userId,
+          eventId: raw.event_id ?? event.eventId,
+          reason: errorReason("handling failed", error),
+          payload: { room_id: roomId, ...raw },
+        });
+      }
       const apology = { html: options.translator.t(result?.locale ?? DEFAULT_LOCALE, "common:apology") };
       try {
         await send(r, roomId, apology, replyTxn(`${txnSeed}:apology`, 0));
@@ -195,14 +209,15 @@ export function createMatrixChannel(options: MatrixChannelOptions): MatrixChanne
     );
   }
 
-  async function onPicture(r: Running, roomId: string, sender: string, eventId: string, media: InboundMedia): Promise<void> {
+  async function onPicture(r: Running, roomId: string, raw: RawEvent, eventId: string, media: InboundMedia): Promise<void> {
+    const { sender } = raw;
     // The core ignores pictures in groups; not fetching them spares the homeserver and the bot.
     if (!isPrivateRoom(await r.rooms.get(roomId))) return;
     const photo = await fetchPhoto(r, media);
     log.info({ roomId, eventId, status: photo.status }, "received a picture in a private chat");
     const caption = media.caption === undefined ? {} : { caption: media.caption };
     const inbound = await inboundEvent(r, roomId, sender, eventId, { type: "photo", photo, ...caption });
-    return deliver(r, roomId, inbound, eventId);
+    return deliver(r, roomId, inbound, eventId, raw);
   }
 
   async function onInvite(r: Running, roomId: string, invite: RawEvent): Promise<void> {
@@ -220,7 +235,7 @@ export function createMatrixChannel(options: MatrixChannelOptions): MatrixChanne
     })) as { chunk?: RawEvent[] };
     if ((recent.chunk ?? []).some((e) => e.type === "m.room.message" && e.sender !== r.userId)) return;
     const greeting = await inboundEvent(r, roomId, invite.sender, `invite:${roomId}`, { type: "text", text: "/start" });
-    await deliver(r, roomId, greeting, `invite:${roomId}`);
+    await deliver(r, roomId, greeting, `invite:${roomId}`, invite);
   }
 
   async function onSignal(r: Running, roomId: string, signal: RoomSignal, initialSync: boolean): Promise<void> {
@@ -248,10 +263,10 @@ export function createMatrixChannel(options: MatrixChannelOptions): MatrixChanne
         const text = inboundText(event, prefix);
         if (text === undefined) {
           const media = inboundMedia(event);
-          return media ? onPicture(r, roomId, event.sender, event.event_id, media) : undefined;
+          return media ? onPicture(r, roomId, event, event.event_id, media) : undefined;
         }
         const inbound = await inboundEvent(r, roomId, event.sender, event.event_id, { type: "text", text });
-        return deliver(r, roomId, inbound, event.event_id);
+        return deliver(r, roomId, inbound, event.event_id, event);
       }
     }
   }

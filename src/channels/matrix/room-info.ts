@@ -1,4 +1,5 @@
 import type { MatrixClient } from "matrix-bot-sdk";
+import { cleanText } from "../../core/text/clean-text.js";
 import { matrixFailure } from "./matrix-errors.js";
 
 /** What the channel needs to know about a room to build inbound events. */
@@ -54,7 +55,8 @@ export function createRoomInfoCache(client: MatrixClient): RoomInfoCache {
     ]);
     const members = new Map<string, string | undefined>();
     for (const [userId, profile] of Object.entries(joined.joined ?? {})) {
-      members.set(userId, typeof profile.display_name === "string" ? profile.display_name : undefined);
+      // Display names are chosen by anyone and shown and stored as sender names: cleaned like messages.
+      members.set(userId, typeof profile.display_name === "string" ? cleanText(profile.display_name) : undefined);
     }
     const users: Record<string, number> = {};
     const rawUsers = levels?.["users"];

@@ -1,5 +1,6 @@
 import type { MatrixClient } from "matrix-bot-sdk";
 import type { Logger } from "../../core/ports/logger.js";
+import { cleanDeep } from "../../core/text/clean-text.js";
 import { isRateLimited, matrixFailure } from "./matrix-errors.js";
 import type { MatrixStorage } from "./matrix-storage.js";
 
@@ -171,7 +172,10 @@ export function createSyncLoop(options: SyncLoopOptions): SyncLoop {
     const collect: EmitFn = async (name, ...payload) => {
       // The SDK's own listeners (encryption bookkeeping, DM cache) still hear every event.
       client.emit(name, ...payload);
-      const [roomId, event, error] = payload as [string, RawEvent, unknown];
+      const [roomId, raw, error] = payload as [string, RawEvent, unknown];
+      // What the channel handles is cleaned (NUL, lone surrogates, controls, NFC) before it goes on,
+      // so no text from a homeserver reaches the database or a flow as it came.
+      const event = cleanDeep(raw);
       switch (name) {
         case "room.invite":
           signals.push({ roomId, signal: { kind: "invite", event } });

@@ -8,7 +8,10 @@ import { DEFAULT_LOCALE, matchLocale, type Locale } from "../../core/model/local
 import type { Logger } from "../../core/ports/logger.js";
 import type { Translator } from "../../core/ports/translator.js";
 import { htmlToPlain } from "../../core/render/plain-text.js";
+import { cleanDeep } from "../../core/text/clean-text.js";
+import type { QuarantineStore } from "../../storage/stores/quarantine-store.js";
 import type { TelegramInbox } from "../../storage/stores/telegram-inbox-store.js";
+import { errorReason, quarantineEvent } from "../quarantine-event.js";
 import { receivePhoto } from "../receive-photo.js";
 import { createCallbackCodec, deriveCallbackSecret, type CallbackCodec } from "./callback-codec.js";
 import { createChatAdminCheck } from "./chat-admins.js";
@@ -18,7 +21,7 @@ import { telegramPhotoSource } from "./photo-download.js";
 import { registerCommands } from "./register-commands.js";
 import { createRetryAfterTransformer } from "./retry-after.js";
 import { sendOutbound } from "./send-message.js";
-import { createUpdateInbox } from "./update-inbox.js";
+import { createUpdateInbox, telegramBotId, type SetAside } from "./update-inbox.js";
 
 /** Telegram shows buttons, photos and HTML. Edits are possible on Telegram but not used yet. */
 export const TELEGRAM_CAPABILITIES: ChannelCapabilities = { buttons: true, images: true, html: true, edits: false };
@@ -53,6 +56,19 @@ export interface TelegramChannelDeps {
    * Telegram handed over is gone if the process dies before handling it.
    */
   readonly inbox?: TelegramInbox<Update>;
+  /**
+   * Where updates are set aside that cannot be stored (with the inbox), whose handling failed, or
+   * whose replay kept being interrupted, for admins to look at. Without it they are only logged.
+   */
+  readonly quarantine?: QuarantineStore;
+}
+
+/** The private chat and sender of an update, when it has both. */
+function privateSender(update: Update): { chatId: number; languageCode?: string } | undefined {
+  const from = update.message?.from ?? update.callback_query?.from;
+  const chat = update.message?.chat ?? update.callback_query?.message?.chat;
+  if (!from || !chat || chat.type !== "private" || from.is_bot) return undefined;
+  return { chatId: chat.id, ...(from.language_code ? { languageCode: from.language_code } : {}) };
 }
 
 export interface TelegramChannel {
@@ -98,7 +114,37 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
     }
   });
   bot.api.config.use(createRetryAfterTransformer({ logger, ...(deps.maxRetryWaitMs ? { maxWaitMs: deps.maxRetryWaitMs } : {}) }));
-  const inbox = deps.inbox ? createUpdateInbox({ inbox: deps.inbox, logger }) : undefined;
+  // Every update is cleaned as it arrives, before the inbox stores it and before grammY reads it:
+  // PostgreSQL refuses U+0000 and lone surrogates, and other controls only garble what people see.
+  bot.api.config.use(async (prev, method, payload, signal) => {
+    const response = await prev(method, payload, signal);
+    if (method !== "getUpdates" || !response.ok) return response;
+    return { ...response, result: cleanDeep(response.result) };
+  });
+  const t = (locale: Locale, key: string) => deps.translator.t(locale, key);
+  const localeFrom = (hint: string | undefined): Locale => matchLocale(hint) ?? DEFAULT_LOCALE;
+  const botId = telegramBotId(deps.token);
+
+  /** Tells the sender in a private chat that their last message could not be read. */
+  async function tellUnreadable(update: Update): Promise<void> {
+    const sender = privateSender(update);
+    if (!sender) return;
+    try {
+      await bot.api.sendMessage(sender.chatId, t(localeFrom(sender.languageCode), "common:unreadable"), { parse_mode: "HTML" });
+    } catch (err) {
+      logger.warn({ err, chat: sender.chatId }, "could not tell the sender that their message could not be read");
+    }
+  }
+
+  const setAside: SetAside = async (update, reason, cause) => {
+    if (!deps.quarantine) return false;
+    const id = await quarantineEvent(deps.quarantine, logger, { channel: "telegram", instance: botId, eventId: String(update.update_id), reason, payload: update });
+    if (id === undefined) return false;
+    // Stored updates were handled (and apologised for) already; one that never got stored was not.
+    if (cause === "storing") await tellUnreadable(update);
+    return true;
+  };
+  const inbox = deps.inbox ? createUpdateInbox({ inbox: deps.inbox, logger, ...(deps.quarantine ? { setAside } : {}) }) : undefined;
   // Outermost, so the runner gets a batch only once it is saved.
   if (inbox) bot.api.config.use(inbox.transformer);
   const codec = createCallbackCodec({ secret: deps.callbackSecret ?? deriveCallbackSecret(deps.token) });
@@ -107,9 +153,6 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
   // Updates kept from an earlier run: their replies may never have gone out.
   const replaying = new Set<number>();
   let runner: RunnerHandle | undefined;
-
-  const t = (locale: Locale, key: string) => deps.translator.t(locale, key);
-  const localeFrom = (hint: string | undefined): Locale => matchLocale(hint) ?? DEFAULT_LOCALE;
 
   async function answer(ctx: Context, callbackQueryId: string, text?: string): Promise<void> {
     try {
@@ -175,6 +218,9 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
       if (ctx.chat) await ctx.api.sendMessage(ctx.chat.id, t(localeFrom(ctx.from?.language_code), "common:apology"), { parse_mode: "HTML" });
     } catch (err) {
       logger.warn({ err, chat: ctx.chat?.id }, "could not send the apology either");
+    }
+    try {
+      await setAside(ctx.update, errorReason("handling failed", error.error), "handling");
     } finally {
       // Not kept for a replay: the same update would most likely fail the same way again.
       inbox?.handled(ctx.update.update_id);
@@ -214,7 +260,8 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
         await inbox.replay(async (update) => {
           replaying.add(update.update_id);
           try {
-            await handleOne(update);
+            // Kept by an earlier version perhaps, before updates were cleaned on arrival.
+            await handleOne(cleanDeep(update));
           } finally {
             replaying.delete(update.update_id);
           }

@@ -2,13 +2,24 @@ import type { Transformer } from "grammy";
 import type { Update } from "grammy/types";
 import type { Logger } from "../../core/ports/logger.js";
 import type { TelegramInbox } from "../../storage/stores/telegram-inbox-store.js";
+import { errorReason } from "../quarantine-event.js";
 
 export interface UpdateInboxOptions {
   readonly inbox: TelegramInbox<Update>;
   readonly logger: Logger;
   /** How long handled update ids are collected before one statement removes them (default 200 ms). */
   readonly flushMs?: number;
+  /**
+   * Sets an update aside (the quarantine) that cannot be kept or keeps failing; resolves false
+   * when that failed too. Without it, a batch the database refuses is fetched again and again.
+   */
+  readonly setAside?: SetAside;
 }
+
+/** Why an update is set aside: the database refused it, handling it failed, or its replay kept being interrupted. */
+export type SetAsideCause = "storing" | "handling" | "replay";
+
+export type SetAside = (update: Update, reason: string, cause: SetAsideCause) => Promise<boolean>;
 
 /**
  * Keeps Telegram updates in the database from fetching until handling. The runner confirms a
@@ -18,8 +29,11 @@ export interface UpdateInboxOptions {
 export interface UpdateInbox {
   /**
    * For `bot.api.config.use`: saves every update getUpdates returns before the runner sees it.
-   * When saving fails it throws, so the runner asks again with the same offset and Telegram sends
-   * the same updates once more.
+   * When saving the batch fails, the updates are saved one by one; one the database still refuses
+   * is set aside and reaches the runner only as its bare update_id (so the offset moves past it
+   * and the rest of the batch is handled). When nothing can be saved, the database may simply be
+   * down: then it throws, so the runner asks again with the same offset, and an update is set
+   * aside only once it failed MAX_SAVE_ATTEMPTS fetches in a row.
    */
   readonly transformer: Transformer;
   /** The update is done with (handled, ignored, or apologised for); removed with the next batch. */
@@ -36,6 +50,12 @@ export interface UpdateInbox {
 
 /** Starts that may begin handling one kept update before it is given up. */
 export const MAX_REPLAYS = 3;
+
+/** Fetches in which an update alone could not be saved before it is set aside. */
+export const MAX_SAVE_ATTEMPTS = 3;
+
+/** How many set-aside update ids are remembered, so a refetched one is not set aside twice. */
+const REMEMBERED_SET_ASIDE = 1_000;
 
 /** The bot's numeric id: Telegram's tokens start with it, followed by a colon. */
 export function telegramBotId(token: string): string {
@@ -83,19 +103,68 @@ export function createUpdateInbox(options: UpdateInboxOptions): UpdateInbox {
     timer.unref();
   }
 
+  const { setAside } = options;
+  // Update ids in a row of fetches in which they alone could not be saved.
+  const saveFailures = new Map<number, number>();
+  const setAsideIds = new Set<number>();
+
+  function rememberSetAside(updateId: number): void {
+    saveFailures.delete(updateId);
+    setAsideIds.add(updateId);
+    if (setAsideIds.size > REMEMBERED_SET_ASIDE) setAsideIds.delete(setAsideIds.values().next().value as number);
+  }
+
+  /** Saves what it can one by one; returns the ids set aside, or throws to fetch the batch again. */
+  async function keepOneByOne(updates: readonly Update[], batchError: unknown): Promise<ReadonlySet<number>> {
+    const failed: { update: Update; err: unknown }[] = [];
+    let saved = 0;
+    for (const update of updates) {
+      try {
+        await inbox.save([update]);
+        saved += 1;
+      } catch (err) {
+        failed.push({ update, err });
+      }
+    }
+    if (failed.length === 0) return new Set();
+    // Once the database kept others it works, and these updates are the problem. When it kept
+    // none, it may be down; an update is then given a few more fetches.
+    const attempts = failed.map(({ update }) => {
+      const count = (saveFailures.get(update.update_id) ?? 0) + 1;
+      saveFailures.set(update.update_id, count);
+      return count;
+    });
+    if (!setAside || (saved === 0 && attempts.some((count) => count < MAX_SAVE_ATTEMPTS))) {
+      logger.warn({ err: batchError, count: updates.length, refused: failed.length }, "could not keep fetched Telegram updates in the database; fetching them again");
+      throw batchError;
+    }
+    const ids = new Set<number>();
+    for (const { update, err } of failed) {
+      if (!(await setAside(update, errorReason("storing failed", err), "storing"))) throw err;
+      rememberSetAside(update.update_id);
+      ids.add(update.update_id);
+    }
+    return ids;
+  }
+
   const transformer: Transformer = async (prev, method, payload, signal) => {
     const response = await prev(method, payload, signal);
     if (method !== "getUpdates" || !response.ok) return response;
     // The method is getUpdates, so the result is its list of updates (the generic type cannot narrow).
     const updates = response.result as unknown as Update[];
     if (updates.length === 0) return response;
+    const fresh = updates.filter((update) => !setAsideIds.has(update.update_id));
+    let excluded: ReadonlySet<number> = new Set(updates.filter((update) => setAsideIds.has(update.update_id)).map((u) => u.update_id));
     try {
-      await inbox.save(updates);
+      await inbox.save(fresh);
     } catch (err) {
-      logger.warn({ err, count: updates.length }, "could not keep fetched Telegram updates in the database; fetching them again");
-      throw err;
+      excluded = new Set([...excluded, ...(await keepOneByOne(fresh, err))]);
     }
-    return response;
+    for (const update of fresh) saveFailures.delete(update.update_id);
+    if (excluded.size === 0) return response;
+    // Kept in the list as bare ids: the runner takes its next offset from the last update.
+    const result = updates.map((update) => (excluded.has(update.update_id) ? { update_id: update.update_id } : update));
+    return { ...response, result: result as unknown as typeof response.result };
   };
 
   return {
@@ -111,7 +180,8 @@ export function createUpdateInbox(options: UpdateInboxOptions): UpdateInbox {
           // Counted before handling, so an attempt that takes the process down still counts.
           const attempt = await inbox.noteReplay(update.update_id);
           if (attempt > MAX_REPLAYS) {
-            logger.error({ updateId: update.update_id, attempts: attempt - 1, update }, "gave up a Telegram update whose handling kept being interrupted");
+            logger.error({ updateId: update.update_id, attempts: attempt - 1 }, "gave up a Telegram update whose handling kept being interrupted");
+            await setAside?.(update, `handling was interrupted ${attempt - 1} times (the process stopped or crashed)`, "replay");
           } else {
             await handle(update);
           }

@@ -17,6 +17,7 @@ import type {
 import type { TranslationValues, Translator } from "../ports/translator.js";
 import type { CommandSpec, Feature } from "./feature.js";
 import { htmlToPlain } from "../render/plain-text.js";
+import { cleanInboundEvent } from "../text/clean-event.js";
 import { parseInput, splitAction } from "./parse-input.js";
 import type { Turn } from "./turn.js";
 
@@ -82,7 +83,9 @@ export function createConversationCore(deps: ConversationCoreDeps): Conversation
   const commandsByName = new Map(commandList.map((c) => [c.name, c]));
   const deepLinks = new Map(deps.features.flatMap((f) => Object.entries(f.deepLinks ?? {})));
 
-  async function handle(event: InboundEvent, capabilities: ChannelCapabilities): Promise<HandleResult> {
+  async function handle(raw: InboundEvent, capabilities: ChannelCapabilities): Promise<HandleResult> {
+    // The last defence: whatever a channel passes on, no NUL or lone surrogate reaches storage.
+    const event = cleanInboundEvent(raw);
     const log = deps.logger.child({ eventId: event.eventId, channel: event.channel, chat: event.chat.id });
     return deps.unitOfWork.run(async () => {
       const key = conversationKey(event);

@@ -91,6 +91,20 @@ describe("loopback Bot API server driven by grammY", () => {
     expect(Date.now() - idle).toBeGreaterThanOrEqual(900);
   });
 
+  it("sends a raw update with NUL and a lone surrogate escaped, as Telegram does", async () => {
+    const update = server.pushRawUpdate(
+      `{"message":{"message_id":1,"date":1764590000,"chat":{"id":4201,"type":"private"},"from":{"id":4201,"is_bot":false,"first_name":"A\\u0000n\\ud800"},"text":"hello\\u0000world"}}`,
+    );
+    const response = await fetch(`${server.url}/bot${server.token}/getUpdates`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ timeout: 0 }) });
+    const wire = await response.text();
+    expect(wire).toContain(String.raw`"text":"hello\u0000world"`);
+    expect(wire).toContain(String.raw`"first_name":"A\u0000n\ud800"`);
+    const [parsed] = (JSON.parse(wire) as { result: { message: { text: string; from: { first_name: string } } }[] }).result;
+    expect(parsed?.message.text).toBe("hello\u0000world");
+    expect(parsed?.message.from.first_name).toBe("A\u0000n\ud800");
+    await bot.api.getUpdates({ offset: update.update_id + 1, timeout: 0 });
+  });
+
   it("drops updates of types left out of allowed_updates", async () => {
     const sent = await bot.api.sendMessage(anna.id, "Knopf", { reply_markup: new InlineKeyboard().text("A", "a") });
     server.userSendsText(anna, anna.id, "wird verworfen");

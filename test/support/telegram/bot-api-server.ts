@@ -64,6 +64,11 @@ export interface BotApiServer {
   readonly botUser: User;
   /** Queues an update for getUpdates; keeps a given update_id (redelivery), else assigns the next. */
   pushUpdate(update: UpdateInput): Update;
+  /**
+   * Queues an update written as raw JSON text, as the Bot API would send it, e.g. with "\u0000"
+   * or a lone "\ud800" escape in a string (getUpdates sends such strings escaped again).
+   */
+  pushRawUpdate(json: string): Update;
   /** A user writes `text` into `chat`; commands get bot_command entities. */
   userSendsText(user: TestUser, chat: ChatRef, text: string): Update;
   /**
@@ -359,6 +364,14 @@ export function createBotApiServer(options: BotApiServerOptions = {}): BotApiSer
     },
 
     pushUpdate(update) {
+      return queue.push(update);
+    },
+
+    pushRawUpdate(json) {
+      const update = JSON.parse(json) as UpdateInput;
+      // A button press can be answered once, like one from userPressesButton.
+      const queryId = update.callback_query?.id;
+      if (typeof queryId === "string" && !state.callbackQueries.has(queryId)) state.callbackQueries.set(queryId, { answered: false });
       return queue.push(update);
     },
 
