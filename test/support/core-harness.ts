@@ -103,6 +103,10 @@ export async function createCoreHarness(options: CoreHarnessOptions = {}): Promi
     eventId: `${person.channel}:test:${++sequence}:${Math.random()}`,
     channel: person.channel,
     chat: { id: person.chatId ?? person.userId, kind: person.chatKind ?? "private" },
+    // As the channels do: only one's own private chat is vouched for.
+    ...((person.chatKind ?? "private") === "private" && (person.chatId ?? person.userId) === person.userId
+      ? { trustedPrivateChatId: person.userId }
+      : {}),
     senderId: `${person.channel}:${person.userId}`,
     ...(person.localeHint ? { localeHint: person.localeHint } : {}),
     payload,

@@ -86,6 +86,8 @@ export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
         eventId,
         channel: "console",
         chat,
+        // The terminal is one person's private chat by construction.
+        trustedPrivateChatId: chat.id,
         senderId: deps.userId,
         ...(deps.localeHint ? { localeHint: deps.localeHint } : {}),
         payload,
@@ -95,7 +97,8 @@ export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
       for (const message of result.messages) write(renderForConsole(message, result.locale, deps.translator));
     } catch (error) {
       log.error({ err: error, text: text.slice(0, 200) }, "handling a terminal message failed");
-      write(htmlToPlain(deps.translator.t(DEFAULT_LOCALE, "common:apology")));
+      const locale = await deps.core.localeFor(deps.userId, deps.localeHint);
+      write(htmlToPlain(deps.translator.t(locale, "common:apology")));
     }
   }
 

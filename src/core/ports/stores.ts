@@ -35,6 +35,8 @@ export interface ResidentStore {
   get(residentId: number): Promise<Resident | undefined>;
   update(residentId: number, patch: ResidentPatch): Promise<Resident>;
   identitiesOf(residentId: number): Promise<string[]>;
+  /** The chosen language of the resident behind an identity; undefined when unknown or not chosen. */
+  localeOfIdentity(identityId: string): Promise<Locale | undefined>;
 }
 
 export interface AreaStore {
@@ -72,7 +74,7 @@ export interface TurnStartRequest {
   readonly identityId: string;
   readonly channel: string;
   readonly displayName: string | undefined;
-  /** Set for private chats, remembered so notifications can reach the resident. */
+  /** The sender's own private chat as the channel vouches for it, remembered so notifications can reach them. */
   readonly privateChatId: string | undefined;
   /** The conversation key (`channel:chat`). */
   readonly key: string;
