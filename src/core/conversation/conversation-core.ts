@@ -210,8 +210,9 @@ export function createConversationCore(deps: ConversationCoreDeps): Conversation
     const isPrivate = event.chat.kind === "private";
 
     if (isPrivate && !deps.onboarding.isComplete(turn.resident)) {
-      if (input.kind === "action" && splitAction(input.action).feature === deps.onboarding.featureId) {
-        return runAction(turn, input.action);
+      if (input.kind === "action") {
+        const feature = splitAction(input.action).feature;
+        if (feature === deps.onboarding.featureId || featuresById.get(feature)?.actionsBeforeOnboarding) return runAction(turn, input.action);
       }
       if (input.kind === "command" && commandsByName.get(input.name)?.beforeOnboarding) {
         return runCommand(turn, input.name, input.args);
