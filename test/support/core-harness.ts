@@ -31,6 +31,8 @@ export interface Person {
   readonly chatId?: string;
   readonly chatKind?: ChatKind;
   readonly localeHint?: string;
+  /** The name the messenger shows for this person. */
+  readonly name?: string;
 }
 
 export interface CoreHarness {
@@ -108,6 +110,7 @@ export async function createCoreHarness(options: CoreHarnessOptions = {}): Promi
       ? { trustedPrivateChatId: person.userId }
       : {}),
     senderId: `${person.channel}:${person.userId}`,
+    ...(person.name ? { senderName: person.name } : {}),
     ...(person.localeHint ? { localeHint: person.localeHint } : {}),
     payload,
     receivedAt: clock.now(),

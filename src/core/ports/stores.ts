@@ -162,7 +162,7 @@ export interface LinkStore {
   claim(code: string, identityId: string, at: Date): Promise<boolean>;
   /** Frees the code again if `identityId` holds it. */
   release(code: string, identityId: string): Promise<void>;
-  /** When `identityId` typed a wrong code since `since`, oldest first. */
+  /** When `identityId` typed a wrong code after `since` (an attempt exactly that old has expired), oldest first. */
   failuresSince(identityId: string, since: Date): Promise<Date[]>;
   /** Counts a wrong code; attempts older than `forgetBefore` are dropped on the way. */
   recordFailure(identityId: string, at: Date, forgetBefore: Date): Promise<void>;

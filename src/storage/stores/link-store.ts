@@ -35,7 +35,7 @@ export function createLinkStore(db: PrismaAccess, mergeOptions: MergeOptions = {
     },
     async failuresSince(identityId, since) {
       const rows = await db.client().linkAttempt.findMany({
-        where: { identityId, createdAt: { gte: since } },
+        where: { identityId, createdAt: { gt: since } },
         orderBy: { createdAt: "asc" },
         select: { createdAt: true },
       });
