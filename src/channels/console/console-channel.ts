@@ -4,7 +4,7 @@ import type { Readable, Writable } from "node:stream";
 import type { ConversationCore } from "../../core/conversation/conversation-core.js";
 import type { ChannelCapabilities } from "../../core/model/channel-capabilities.js";
 import type { InboundEvent, InboundPayload } from "../../core/model/inbound-event.js";
-import { DEFAULT_LOCALE, type Locale } from "../../core/model/locale.js";
+import type { Locale } from "../../core/model/locale.js";
 import type { OutboundMessage } from "../../core/model/outbound-message.js";
 import type { Logger } from "../../core/ports/logger.js";
 import type { Translator } from "../../core/ports/translator.js";
