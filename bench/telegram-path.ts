@@ -89,6 +89,7 @@ async function runCoreSide(options: TelegramPathOptions, timeoutMs: number, step
     const expected = new Map<string, (count: number) => void>();
     const core: ConversationCore = {
       commands: () => inner.commands(),
+      localeFor: (senderId, hint) => inner.localeFor(senderId, hint),
       async handle(event, capabilities) {
         const result = await inner.handle(event, capabilities);
         expected.get(event.chat.id)?.(result.messages.length);

@@ -33,6 +33,9 @@ export function assembleCore(deps: CoreAssemblyDeps): ConversationCore {
     createLinkFeature({
       links: stores.links,
       residents: stores.residents,
+      roles: stores.roles,
+      areas: stores.areas,
+      audit: stores.audit,
       clock,
       ...(deps.generateLinkCode ? { generateCode: deps.generateLinkCode } : {}),
     }),

@@ -1,5 +1,6 @@
 import type { PrismaAccess } from "./prisma-access.js";
 import { createAreaStore } from "./stores/area-store.js";
+import { createAuditStore } from "./stores/audit-store.js";
 import { createConversationStore } from "./stores/conversation-store.js";
 import { createEventLog } from "./stores/event-log.js";
 import { createLinkStore } from "./stores/link-store.js";
@@ -29,6 +30,7 @@ export function createFoundationStores(access: PrismaAccess, options: Foundation
     roles: createRoleStore(access),
     conversations,
     turns: createTurnStore({ access, residents, conversations }),
+    audit: createAuditStore(access),
     links: createLinkStore(access, options.surveyTokenSecret ? { surveyTokenSecret: options.surveyTokenSecret } : {}),
   };
 }

@@ -28,7 +28,7 @@ export interface Maintenance {
   runOnce(): Promise<{ events: number; linkCodes: number; photos: number; quarantined: number }>;
 }
 
-/** Removes handled-event records, link codes, draft photos and quarantined events that can no longer matter. */
+/** Removes handled-event records, link codes (with old wrong attempts and claims), draft photos and quarantined events that can no longer matter. */
 export function createMaintenance(deps: MaintenanceDeps): Maintenance {
   const retain = deps.retainEventsMs ?? 3 * 24 * 3_600_000;
   const retainPhotos = deps.retainDraftPhotosMs ?? 30 * 24 * 3_600_000;
@@ -40,7 +40,12 @@ export function createMaintenance(deps: MaintenanceDeps): Maintenance {
   async function runOnce() {
     const now = deps.clock.now();
     const events = await deps.prisma.processedEvent.deleteMany({ where: { processedAt: { lt: new Date(now.getTime() - retain) } } });
-    const linkCodes = await deps.prisma.linkCode.deleteMany({ where: { expiresAt: { lt: now } } });
+    const expiredCodes = await deps.prisma.linkCode.deleteMany({ where: { expiresAt: { lt: now } } });
+    // Wrong /link codes count for an hour, claims live as long as their code (15 minutes): a day is ample.
+    const dayAgo = new Date(now.getTime() - 24 * 3_600_000);
+    const attempts = await deps.prisma.linkAttempt.deleteMany({ where: { createdAt: { lt: dayAgo } } });
+    const claims = await deps.prisma.linkClaim.deleteMany({ where: { createdAt: { lt: dayAgo } } });
+    const linkCodes = { count: expiredCodes.count + attempts.count + claims.count };
     const photos = await deps.prisma.photo.deleteMany({
       where: { createdAt: { lt: new Date(now.getTime() - retainPhotos) }, ideas: { none: {} }, news: { none: {} } },
     });

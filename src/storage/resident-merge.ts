@@ -70,3 +70,43 @@ async function mergeIdeaParticipation(db: Db, fromId: number, intoId: number): P
   await db.support.deleteMany({ where: { residentId: fromId } });
   await db.follow.deleteMany({ where: { residentId: fromId } });
 }
+
+/**
+ * Undoes a link for one identity, inside the caller's transaction: it moves to a new resident of
+ * its own, which keeps what describes the person (language, home area, consent and onboarding, and
+ * a block, so unlinking never lifts one) and how they like their feeds. Contributions (ideas,
+ * supports, reports, survey answers, news, follows) stay with the resident they were made as,
+ * which the other identities keep: they were one person's when they were made, and splitting them
+ * afterwards would guess. Returns the new resident's id, or undefined when the identity is its
+ * resident's only one (nothing to undo).
+ */
+export async function splitIdentity(db: Db, identityId: string): Promise<number | undefined> {
+  const identity = await db.identity.findUnique({ where: { id: identityId } });
+  if (!identity) return undefined;
+  const others = await db.identity.count({ where: { residentId: identity.residentId, id: { not: identityId } } });
+  if (others === 0) return undefined;
+  const from = await db.resident.findUniqueOrThrow({ where: { id: identity.residentId } });
+  const created = await db.resident.create({
+    data: {
+      locale: from.locale,
+      homeAreaId: from.homeAreaId,
+      privacyAcceptedAt: from.privacyAcceptedAt,
+      onboardedAt: from.onboardedAt,
+      blockedAt: from.blockedAt,
+      blockedReason: from.blockedReason,
+    },
+  });
+  await db.identity.update({ where: { id: identityId }, data: { residentId: created.id } });
+  if (identity.privateChatId) {
+    // The identity's own chat now belongs to the new resident (the conversation key is channel:chat).
+    await db.conversation.updateMany({
+      where: { key: `${identity.channel}:${identity.privateChatId}` },
+      data: { residentId: created.id },
+    });
+  }
+  await db.$executeRaw`
+    INSERT INTO "ResidentFeedPreference" ("residentId", feed, mode, "updatedAt")
+    SELECT ${created.id}, feed, mode, "updatedAt" FROM "ResidentFeedPreference" WHERE "residentId" = ${from.id}
+    ON CONFLICT DO NOTHING`;
+  return created.id;
+}

@@ -31,6 +31,8 @@ export interface Person {
   readonly chatId?: string;
   readonly chatKind?: ChatKind;
   readonly localeHint?: string;
+  /** The name the messenger shows for this person. */
+  readonly name?: string;
 }
 
 export interface CoreHarness {
@@ -103,7 +105,12 @@ export async function createCoreHarness(options: CoreHarnessOptions = {}): Promi
     eventId: `${person.channel}:test:${++sequence}:${Math.random()}`,
     channel: person.channel,
     chat: { id: person.chatId ?? person.userId, kind: person.chatKind ?? "private" },
+    // As the channels do: only one's own private chat is vouched for.
+    ...((person.chatKind ?? "private") === "private" && (person.chatId ?? person.userId) === person.userId
+      ? { trustedPrivateChatId: person.userId }
+      : {}),
     senderId: `${person.channel}:${person.userId}`,
+    ...(person.name ? { senderName: person.name } : {}),
     ...(person.localeHint ? { localeHint: person.localeHint } : {}),
     payload,
     receivedAt: clock.now(),

@@ -4,7 +4,7 @@ import type { Readable, Writable } from "node:stream";
 import type { ConversationCore } from "../../core/conversation/conversation-core.js";
 import type { ChannelCapabilities } from "../../core/model/channel-capabilities.js";
 import type { InboundEvent, InboundPayload } from "../../core/model/inbound-event.js";
-import { DEFAULT_LOCALE, type Locale } from "../../core/model/locale.js";
+import type { Locale } from "../../core/model/locale.js";
 import type { OutboundMessage } from "../../core/model/outbound-message.js";
 import type { Logger } from "../../core/ports/logger.js";
 import type { Translator } from "../../core/ports/translator.js";
@@ -87,6 +87,8 @@ export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
         eventId,
         channel: "console",
         chat,
+        // The terminal is one person's private chat by construction.
+        trustedPrivateChatId: chat.id,
         senderId: deps.userId,
         ...(deps.localeHint ? { localeHint: deps.localeHint } : {}),
         payload,
@@ -96,7 +98,8 @@ export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
       for (const message of result.messages) write(renderForConsole(message, result.locale, deps.translator));
     } catch (error) {
       log.error({ err: error, text: text.slice(0, 200) }, "handling a terminal message failed");
-      write(htmlToPlain(deps.translator.t(DEFAULT_LOCALE, "common:apology")));
+      const locale = await deps.core.localeFor(deps.userId, deps.localeHint);
+      write(htmlToPlain(deps.translator.t(locale, "common:apology")));
     }
   }
 

@@ -163,7 +163,8 @@ export function createMatrixChannel(options: MatrixChannelOptions): MatrixChanne
           payload: { room_id: roomId, ...raw },
         });
       }
-      const apology = { html: options.translator.t(result?.locale ?? DEFAULT_LOCALE, "common:apology") };
+      const locale = result?.locale ?? (await options.core.localeFor(event.senderId, event.localeHint));
+      const apology = { html: options.translator.t(locale, "common:apology") };
       try {
         await send(r, roomId, apology, replyTxn(`${txnSeed}:apology`, 0));
       } catch (sendError) {
@@ -176,10 +177,13 @@ export function createMatrixChannel(options: MatrixChannelOptions): MatrixChanne
   async function inboundEvent(r: Running, roomId: string, sender: string, eventId: string, payload: InboundPayload): Promise<InboundEvent> {
     const info = await r.rooms.get(roomId);
     const senderName = info.members.get(sender);
+    // Only a room of the bot and this very sender is where to reach them later.
+    const own = info.members.has(sender) && [...info.members.keys()].every((member) => member === sender || member === r.userId);
     return {
       eventId: `matrix:${eventId}`,
       channel: "matrix",
       chat: { id: roomId, kind: isPrivateRoom(info) ? "private" : "group" },
+      ...(own && isPrivateRoom(info) ? { trustedPrivateChatId: roomId } : {}),
       senderId: `matrix:${sender}`,
       ...(senderName ? { senderName } : {}),
       senderIsChatAdmin: powerLevelOf(info.powerLevels, sender) >= ADMIN_POWER_LEVEL,
@@ -249,7 +253,10 @@ export function createMatrixChannel(options: MatrixChannelOptions): MatrixChanne
         return;
       case "failed-decryption":
         log.warn({ roomId, eventId: event.event_id, err: signal.error }, "could not decrypt a matrix event");
-        if (!initialSync) await send(r, roomId, { html: options.translator.t(DEFAULT_LOCALE, "matrix:decryption-failed") }, replyTxn(event.event_id ?? "", 0));
+        if (!initialSync) {
+          const locale = await options.core.localeFor(`matrix:${event.sender}`, undefined);
+          await send(r, roomId, { html: options.translator.t(locale, "matrix:decryption-failed") }, replyTxn(event.event_id ?? "", 0));
+        }
         return;
       case "event":
         if (STATE_CHANGES.has(event.type)) r.rooms.invalidate(roomId);

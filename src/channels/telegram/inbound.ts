@@ -38,7 +38,7 @@ export type InboundDecision =
       readonly file: TelegramFileRef;
       readonly caption?: string;
     }
-  | { readonly kind: "stale-callback"; readonly callbackQueryId: string; readonly localeHint?: string }
+  | { readonly kind: "stale-callback"; readonly callbackQueryId: string; readonly senderId: string; readonly localeHint?: string }
   | { readonly kind: "ignore"; readonly reason: string; readonly callbackQueryId?: string };
 
 const COMMAND = /^\/[A-Za-z0-9_]{1,32}(?:@([A-Za-z0-9_]{3,32}))?(?:\s|$)/;
@@ -129,7 +129,12 @@ export function decideUpdate(update: Update, bot: BotIdentity, codec: CallbackCo
     }
     const decoded = codec.decode(message.chat.id, query.data);
     if (!decoded.ok) {
-      return { kind: "stale-callback", callbackQueryId, ...(query.from.language_code ? { localeHint: query.from.language_code } : {}) };
+      return {
+        kind: "stale-callback",
+        callbackQueryId,
+        senderId: `telegram:${query.from.id}`,
+        ...(query.from.language_code ? { localeHint: query.from.language_code } : {}),
+      };
     }
     const chat = chatOf(message.chat);
     return {
@@ -139,6 +144,7 @@ export function decideUpdate(update: Update, bot: BotIdentity, codec: CallbackCo
         eventId,
         channel: "telegram",
         chat,
+        ...trustedChat(message.chat, query.from),
         senderId: `telegram:${query.from.id}`,
         senderName: displayName(query.from),
         ...(query.from.language_code ? { localeHint: query.from.language_code } : {}),
@@ -160,17 +166,27 @@ export function decideUpdate(update: Update, bot: BotIdentity, codec: CallbackCo
   if (!sender) return { kind: "ignore", reason: "message from a bot or without sender" };
   return {
     kind: "event",
-    event: { ...eventBase(eventId, chat, sender, receivedAt), payload: { type: "text", text: message.text } },
+    event: { ...eventBase(eventId, message, chat, sender, receivedAt), payload: { type: "text", text: message.text } },
     ...(chat.kind !== "private" && sender.user ? { adminCheck: { chatId: message.chat.id, userId: sender.user.id } } : {}),
   };
 }
 
-function eventBase(eventId: string, chat: InboundEvent["chat"], sender: Sender, receivedAt: Date): Omit<InboundEvent, "payload"> {
+/**
+ * The chat is the sender's own private chat only when Telegram says it is private and its id is the
+ * sender's user id (that is what a private chat's id is). Anything else, e.g. a client that
+ * claims another chat for a button press, is not stored as where to reach this person.
+ */
+function trustedChat(chat: Pick<Chat, "id" | "type">, user: User | undefined): Pick<InboundEvent, "trustedPrivateChatId"> {
+  return chat.type === "private" && user !== undefined && chat.id === user.id ? { trustedPrivateChatId: String(chat.id) } : {};
+}
+
+function eventBase(eventId: string, message: Message, chat: InboundEvent["chat"], sender: Sender, receivedAt: Date): Omit<InboundEvent, "payload"> {
   const language = sender.user?.language_code;
   return {
     eventId,
     channel: "telegram",
     chat,
+    ...trustedChat(message.chat, sender.user),
     senderId: sender.id,
     ...(sender.name ? { senderName: sender.name } : {}),
     ...(language ? { localeHint: language } : {}),
@@ -185,7 +201,7 @@ function decidePicture(message: Message, chat: InboundEvent["chat"], eventId: st
   if (chat.kind !== "private") return { kind: "ignore", reason: "photo outside a private chat" };
   const sender = senderOf(message);
   if (!sender) return { kind: "ignore", reason: "message from a bot or without sender" };
-  const event = eventBase(eventId, chat, sender, receivedAt);
+  const event = eventBase(eventId, message, chat, sender, receivedAt);
   const caption = message.caption ? { caption: message.caption } : {};
   const size = message.photo ? choosePhotoSize(message.photo) : undefined;
   if (size) return { kind: "photo", event, file: fileRef(size), ...caption };

@@ -170,7 +170,8 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
     }
     if (decision.kind === "stale-callback") {
       logger.info({ updateId: ctx.update.update_id, chat: ctx.chat?.id }, "refused button data with a wrong signature");
-      await answer(ctx, decision.callbackQueryId, htmlToPlain(t(localeFrom(decision.localeHint), "common:stale-action")));
+      const locale = await deps.core.localeFor(decision.senderId, decision.localeHint);
+      await answer(ctx, decision.callbackQueryId, htmlToPlain(t(locale, "common:stale-action")));
       return;
     }
     let event: InboundEvent;
@@ -215,7 +216,11 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
       "handling a Telegram update failed",
     );
     try {
-      if (ctx.chat) await ctx.api.sendMessage(ctx.chat.id, t(localeFrom(ctx.from?.language_code), "common:apology"), { parse_mode: "HTML" });
+      if (ctx.chat) {
+        // The resident's chosen language, read outside the failed unit of work; the app's language only as fallback.
+        const locale = ctx.from ? await deps.core.localeFor(`telegram:${ctx.from.id}`, ctx.from.language_code) : localeFrom(undefined);
+        await ctx.api.sendMessage(ctx.chat.id, t(locale, "common:apology"), { parse_mode: "HTML" });
+      }
     } catch (err) {
       logger.warn({ err, chat: ctx.chat?.id }, "could not send the apology either");
     }

@@ -55,7 +55,16 @@ export interface ConversationCore {
   handle(event: InboundEvent, capabilities: ChannelCapabilities): Promise<HandleResult>;
   /** Every command, for /help and for registering command menus on the platforms. */
   commands(): readonly CommandSpec[];
+  /**
+   * The language to answer `senderId` in outside a turn (an apology after a failed one, a refused
+   * button): the resident's chosen language, else the platform hint, else German. Read outside any
+   * unit of work and bounded in time; when the database is what failed, the hint is used.
+   */
+  localeFor(senderId: string, hint: string | undefined): Promise<Locale>;
 }
+
+/** How long an error answer waits for the resident's language before falling back to the hint. */
+const LOCALE_LOOKUP_MS = 2_000;
 
 const EMPTY_STATE: ConversationState = { flow: null, step: null, data: {}, choices: [] };
 const MAX_DISPATCH_DEPTH = 4;
@@ -94,7 +103,8 @@ export function createConversationCore(deps: ConversationCoreDeps): Conversation
         identityId: event.senderId,
         channel: event.channel,
         displayName: event.senderName,
-        privateChatId: event.chat.kind === "private" ? event.chat.id : undefined,
+        // Only a chat the channel vouches for: a spoofed chat id must not redirect this sender's notifications.
+        privateChatId: event.trustedPrivateChatId,
         key,
         wantsKeptReply: event.redelivered === true,
       });
@@ -203,8 +213,9 @@ export function createConversationCore(deps: ConversationCoreDeps): Conversation
     const isPrivate = event.chat.kind === "private";
 
     if (isPrivate && !deps.onboarding.isComplete(turn.resident)) {
-      if (input.kind === "action" && splitAction(input.action).feature === deps.onboarding.featureId) {
-        return runAction(turn, input.action);
+      if (input.kind === "action") {
+        const feature = splitAction(input.action).feature;
+        if (feature === deps.onboarding.featureId || featuresById.get(feature)?.actionsBeforeOnboarding) return runAction(turn, input.action);
       }
       if (input.kind === "command" && commandsByName.get(input.name)?.beforeOnboarding) {
         return runCommand(turn, input.name, input.args);
@@ -284,5 +295,22 @@ export function createConversationCore(deps: ConversationCoreDeps): Conversation
     await target.handleAction(turn, verb, args);
   }
 
-  return { handle, commands: () => commandList };
+  async function localeFor(senderId: string, hint: string | undefined): Promise<Locale> {
+    const fallback = matchLocale(hint) ?? DEFAULT_LOCALE;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), LOCALE_LOOKUP_MS);
+      timer.unref();
+    });
+    try {
+      return (await Promise.race([deps.residents.localeOfIdentity(senderId), timeout])) ?? fallback;
+    } catch (err) {
+      deps.logger.warn({ err, sender: senderId }, "could not read the resident's language; answering in the hint's");
+      return fallback;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return { handle, commands: () => commandList, localeFor };
 }

@@ -43,6 +43,11 @@ export interface Feature {
   readonly menuEntries?: readonly MenuEntry[];
   /** Deep-link prefixes this feature opens, e.g. "survey" for `/start survey_12`. */
   readonly deepLinks?: Readonly<Record<string, (turn: Turn, argument: string) => Promise<void>>>;
+  /**
+   * Its actions also run before onboarding is finished (confirming a /link typed in a second
+   * messenger, which brings the onboarding of the first).
+   */
+  readonly actionsBeforeOnboarding?: boolean;
   handleAction?(turn: Turn, verb: string, args: readonly string[]): Promise<void>;
   handleText?(turn: Turn, text: string): Promise<void>;
   /** A photo sent in a private chat while in this feature's flow; `caption` is the text beside it. */

@@ -8,7 +8,7 @@ import type { PhotoStore, StoredPhoto } from "../ports/photo-store.js";
 import type { Publisher } from "../ports/publisher.js";
 import type { AreaStore } from "../ports/stores.js";
 import type { Translator } from "../ports/translator.js";
-import { actorOf, idAndRest, mayAct, parseId } from "./ideas/access.js";
+import { actorOf, idAndRest, mayAct, parseId, targetInScope } from "./ideas/access.js";
 import type { ModerationQueueSource } from "./ideas/ideas-deps.js";
 import type { AuditStore, ModerationStore } from "./ideas/idea-ports.js";
 import { toModerators } from "./ideas/moderators.js";
@@ -122,17 +122,19 @@ export function createNewsQueueSource(deps: NewsModerationDeps): ModerationQueue
 export function createNewsModerationFeature(deps: NewsModerationDeps): Feature {
   /** The item and its initiative when the sender may moderate it; otherwise answers and returns undefined. */
   async function target(turn: Turn, id: number | undefined): Promise<{ item: NewsItem; initiative: Initiative } | undefined> {
-    const item = id === undefined ? undefined : await deps.initiatives.getNews(id);
-    const initiative = item ? await deps.initiatives.get(item.initiativeId) : undefined;
-    if (!item || !initiative) {
-      turn.say("initiatives:news-not-found", { id: id ?? "?" });
-      return undefined;
-    }
-    if (!(await mayAct(turn, deps.areas, "moderator", initiative.areaId))) {
-      turn.say("initiatives:moderators-only");
-      return undefined;
-    }
-    return { item, initiative };
+    return targetInScope(
+      turn,
+      deps.areas,
+      "moderator",
+      async () => {
+        const item = id === undefined ? undefined : await deps.initiatives.getNews(id);
+        const initiative = item ? await deps.initiatives.get(item.initiativeId) : undefined;
+        return item && initiative ? { item, initiative } : undefined;
+      },
+      (found) => found.initiative.areaId,
+      () => turn.say("initiatives:news-not-found-for-you", { id: id ?? "?" }),
+      () => turn.say("initiatives:moderators-only"),
+    );
   }
 
   async function explainDecided(turn: Turn, id: number): Promise<void> {

@@ -18,6 +18,8 @@ export function createSettingsFeature(deps: SettingsDeps): Feature {
   async function overview(turn: Turn): Promise<void> {
     turn.leave();
     const area = turn.resident.homeAreaId === null ? undefined : await deps.areas.get(turn.resident.homeAreaId);
+    // Undoing a link is offered only where there is one.
+    const linked = (await deps.residents.identitiesOf(turn.resident.id)).length > 1;
     turn.say(
       "settings:overview",
       { language: turn.t(`common:language-name-${turn.locale}`), area: area?.name ?? turn.t("settings:no-area") },
@@ -30,6 +32,7 @@ export function createSettingsFeature(deps: SettingsDeps): Feature {
           { label: turn.t("settings:privacy"), action: "settings:privacy" },
           { label: turn.t("settings:link"), action: "link:start" },
         ],
+        ...(linked ? [[{ label: turn.t("settings:unlink"), action: "link:unlink" }]] : []),
         back(turn),
       ],
     );

@@ -37,6 +37,7 @@ export type InboundPayload =
  *   localeHint: "de-DE",
  *   payload: { type: "text", text: "2" },
  *   receivedAt: new Date(),
+ *   trustedPrivateChatId: "12345",
  * };
  */
 export interface InboundEvent {
@@ -49,6 +50,13 @@ export interface InboundEvent {
   readonly localeHint?: string;
   /** True when the channel knows the sender administers this (group) chat. */
   readonly senderIsChatAdmin?: boolean;
+  /**
+   * The sender's own private chat with the bot, set only when the channel can vouch for it
+   * (Telegram: a private chat whose id is the sender's user id; Matrix: a room of only the bot and
+   * this sender; the terminal: always). Only this is stored for notifications: `chat` of a button
+   * press is whatever the client claims, and must never redirect someone else's messages.
+   */
+  readonly trustedPrivateChatId?: string;
   readonly payload: InboundPayload;
   readonly receivedAt: Date;
   /**

@@ -35,6 +35,8 @@ export interface ResidentStore {
   get(residentId: number): Promise<Resident | undefined>;
   update(residentId: number, patch: ResidentPatch): Promise<Resident>;
   identitiesOf(residentId: number): Promise<string[]>;
+  /** The chosen language of the resident behind an identity; undefined when unknown or not chosen. */
+  localeOfIdentity(identityId: string): Promise<Locale | undefined>;
 }
 
 export interface AreaStore {
@@ -72,7 +74,7 @@ export interface TurnStartRequest {
   readonly identityId: string;
   readonly channel: string;
   readonly displayName: string | undefined;
-  /** Set for private chats, remembered so notifications can reach the resident. */
+  /** The sender's own private chat as the channel vouches for it, remembered so notifications can reach them. */
   readonly privateChatId: string | undefined;
   /** The conversation key (`channel:chat`). */
   readonly key: string;
@@ -123,15 +125,56 @@ export interface TurnStore {
   finish(finish: TurnFinish): Promise<void>;
 }
 
-export type LinkOutcome =
-  | { readonly kind: "linked"; readonly residentId: number }
-  | { readonly kind: "invalid" }
-  | { readonly kind: "expired" }
-  | { readonly kind: "same-resident" };
+/**
+ * A platform account as a person recognises it: the messenger and the name shown there.
+ *
+ * @example
+ * const account: IdentitySummary = { id: "telegram:4711", channel: "telegram", displayName: "Anna Müller" };
+ */
+export interface IdentitySummary {
+  readonly id: string;
+  readonly channel: string;
+  readonly displayName: string | null;
+}
 
+/**
+ * A link code as stored: whose it is, until when, and which identity entered it and must still
+ * confirm (null while nobody did).
+ *
+ * @example
+ * const code: StoredLinkCode = { residentId: 7, expiresAt: new Date("2026-12-01T10:15:00Z"), claimedBy: null };
+ */
+export interface StoredLinkCode {
+  readonly residentId: number;
+  readonly expiresAt: Date;
+  readonly claimedBy: string | null;
+}
+
+/**
+ * Linking two messengers: one-time codes, the wrong guesses of each identity, the binding of a
+ * valid code to the identity that must confirm it, and the link and unlink themselves.
+ */
 export interface LinkStore {
-  /** Stores a fresh one-time code for the resident, replacing earlier ones. */
+  /** Stores a fresh one-time code for the resident, replacing earlier ones (and their claims). */
   issue(residentId: number, code: string, expiresAt: Date): Promise<void>;
-  /** Consumes the code and moves every identity of `residentId` to the code's resident. */
-  redeem(code: string, residentId: number, now: Date): Promise<LinkOutcome>;
+  find(code: string): Promise<StoredLinkCode | undefined>;
+  /** Binds the code to `identityId` unless another identity holds it; true when it is (now) bound to it. */
+  claim(code: string, identityId: string, at: Date): Promise<boolean>;
+  /** Frees the code again if `identityId` holds it. */
+  release(code: string, identityId: string): Promise<void>;
+  /** When `identityId` typed a wrong code after `since` (an attempt exactly that old has expired), oldest first. */
+  failuresSince(identityId: string, since: Date): Promise<Date[]>;
+  /** Counts a wrong code; attempts older than `forgetBefore` are dropped on the way. */
+  recordFailure(identityId: string, at: Date, forgetBefore: Date): Promise<void>;
+  /**
+   * Spends a code bound to `identityId` and moves every identity of `residentId` to the code's
+   * resident. Undefined when the code is no longer bound to it (expired and removed, re-issued).
+   */
+  confirm(code: string, identityId: string, residentId: number): Promise<number | undefined>;
+  /**
+   * Takes `identityId` out of its resident into a new one of its own, which keeps language, home
+   * area, consent and a block; contributions stay. Undefined when it is its resident's only identity.
+   */
+  unlink(identityId: string): Promise<number | undefined>;
+  identities(residentId: number): Promise<IdentitySummary[]>;
 }

@@ -53,6 +53,11 @@ export function createResidentStore(db: PrismaAccess): ResidentStore {
     async update(residentId, patch) {
       return toResident(await db.client().resident.update({ where: { id: residentId }, data: patch }));
     },
+    async localeOfIdentity(identityId) {
+      const row = await db.client().identity.findUnique({ where: { id: identityId }, select: { resident: { select: { locale: true } } } });
+      const locale = row?.resident.locale;
+      return isLocale(locale) ? locale : undefined;
+    },
     async identitiesOf(residentId) {
       const rows = await db.client().identity.findMany({ where: { residentId }, select: { id: true } });
       return rows.map((r) => r.id);

@@ -1,6 +1,7 @@
 import { PassThrough } from "node:stream";
 import { createConsoleChannel, CONSOLE_CAPABILITIES, MESSAGE_RULE } from "../../../src/channels/console/console-channel.js";
 import type { ContractHarness, ContractReply } from "../channel-contract.js";
+import type { Feature } from "../../../src/core/conversation/feature.js";
 import { createCoreHarness } from "../../support/core-harness.js";
 import { silentLogger } from "../../support/silent-logger.js";
 
@@ -19,8 +20,8 @@ export function parseConsoleOutput(output: string): ContractReply[] {
 }
 
 /** The terminal channel in-process, fed through streams as stdin/stdout would be. */
-export async function createConsoleHarness(): Promise<ContractHarness> {
-  const core = await createCoreHarness();
+export async function createConsoleHarness(options: { extraFeatures?: readonly Feature[] } = {}): Promise<ContractHarness> {
+  const core = await createCoreHarness(options.extraFeatures ? { extraFeatures: options.extraFeatures } : {});
   const input = new PassThrough();
   const output = new PassThrough();
   let buffer = "";

@@ -23,6 +23,7 @@ describe("mapping Telegram updates to core events", () => {
         eventId: "telegram:update:10",
         channel: "telegram",
         chat: { id: "4201", kind: "private" },
+        trustedPrivateChatId: "4201",
         senderId: "telegram:4201",
         senderName: "Anna Meyer",
         localeHint: "de-DE",
@@ -77,8 +78,37 @@ describe("mapping Telegram updates to core events", () => {
       callbackQueryId: "q1",
       event: { payload: { type: "action", action: "settings:lang:en" } },
     });
-    expect(decideUpdate(press("settings:lang:en"), bot, codec, at)).toEqual({ kind: "stale-callback", callbackQueryId: "q1", localeHint: "de-DE" });
+    expect(decideUpdate(press("settings:lang:en"), bot, codec, at)).toEqual({
+      kind: "stale-callback",
+      callbackQueryId: "q1",
+      senderId: "telegram:4201",
+      localeHint: "de-DE",
+    });
     expect(decideUpdate(press(codec.encode(anna.id, "x:y"), 99), bot, codec, at)).toMatchObject({ kind: "ignore", callbackQueryId: "q1" });
+  });
+
+  it("vouches for a private chat only when it is the sender's own", () => {
+    const pressIn = (chat: object): Update =>
+      ({
+        update_id: 14,
+        callback_query: {
+          id: "q2",
+          from: anna,
+          chat_instance: "1",
+          data: codec.encode((chat as { id: number }).id, "menu:open"),
+          message: { message_id: 3, date: 0, chat, from: { id: bot.id, is_bot: true, first_name: "bot" } },
+        },
+      }) as Update;
+    const trusted = (update: Update) => {
+      const decision = decideUpdate(update, bot, codec, at);
+      return decision.kind === "event" ? (decision.event.trustedPrivateChatId ?? null) : "no event";
+    };
+    expect(trusted(pressIn({ id: anna.id, type: "private", first_name: "Anna" }))).toBe("4201");
+    // What a modified client could claim: a private chat that is someone else's.
+    expect(trusted(pressIn({ id: 4299, type: "private", first_name: "Someone" }))).toBeNull();
+    expect(trusted(pressIn(group))).toBeNull();
+    expect(trusted(text({ id: 4299, type: "private", first_name: "Someone" }, "/start"))).toBeNull();
+    expect(trusted(text(group, "/help"))).toBeNull();
   });
 
   describe("pictures", () => {
@@ -101,6 +131,7 @@ describe("mapping Telegram updates to core events", () => {
           eventId: "telegram:update:20",
           channel: "telegram",
           chat: { id: "4201", kind: "private" },
+          trustedPrivateChatId: "4201",
           senderId: "telegram:4201",
           senderName: "Anna Meyer",
           localeHint: "de-DE",

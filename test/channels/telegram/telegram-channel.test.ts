@@ -165,6 +165,52 @@ describe("Telegram channel against the loopback Bot API server", () => {
     expect((await bed.repliesAfter(bernd.id, before + 1))[0]?.text).toContain("Hilfe");
   });
 
+  it("apologises and refuses stale buttons in the chosen language, not in the app's", async () => {
+    const { server, channel } = bed;
+    // Carla's Telegram app is German, but she chose English during onboarding.
+    const carla = { id: 4203, first_name: "Carla", language_code: "de" };
+    server.userSendsText(carla, carla.id, "/start");
+    const [welcome] = await bed.repliesAfter(carla.id, 0);
+    const english = buttonsOf(welcome).find((b) => b.label === "English")!;
+    server.userPressesButton(carla, carla.id, welcome!.messageId, english.data);
+    await bed.repliesAfter(carla.id, 1);
+    expect((await identityOf(carla.id))?.resident.locale).toBe("en");
+
+    const before = server.sentMessages(carla.id).length;
+    server.userSendsText(carla, carla.id, "/broken");
+    const replies = await bed.repliesAfter(carla.id, before);
+    expect(replies.map((r) => r.text)).toEqual([bed.harness.translator.t("en", "common:apology")]);
+
+    const sent = await channel.bot.api.sendMessage(carla.id, "test", { reply_markup: new InlineKeyboard().text("forged", "AAAAAAAAAAmenu:open") });
+    const press = server.userPressesButton(carla, carla.id, sent.message_id, "AAAAAAAAAAmenu:open");
+    await waitUntil(() => server.callbackAnswer(press.callback_query!.id) !== undefined);
+    expect(server.callbackAnswer(press.callback_query!.id)?.text).toBe("That choice is no longer valid. Please use the latest message.");
+  });
+
+  it("never stores a private chat a button press claims but that is not the sender's own", async () => {
+    const { server, channel } = bed;
+    const dora = { id: 4204, first_name: "Dora", language_code: "en", is_bot: false };
+    server.userSendsText(dora, dora.id, "/start");
+    await bed.repliesAfter(dora.id, 0);
+    expect((await identityOf(dora.id))?.privateChatId).toBe(String(dora.id));
+    // A modified client: Dora's press, claiming to come from a private chat with id 4299, with
+    // button data correctly signed for that chat. Real Telegram never sends this.
+    const victim = 4299;
+    server.addChat({ id: victim, type: "private", first_name: "Someone" });
+    server.pushUpdate({
+      callback_query: {
+        id: "spoofed-private-chat",
+        from: dora,
+        chat_instance: "1",
+        data: channel.codec.encode(victim, "menu:open"),
+        message: { message_id: 1, date: 0, chat: { id: victim, type: "private", first_name: "Someone" }, from: server.botUser, text: "x" },
+      },
+    });
+    // The press was handled (its answer went to the claimed chat), yet Dora's stored chat is hers.
+    expect(await bed.repliesAfter(victim, 0)).not.toHaveLength(0);
+    expect((await identityOf(dora.id))?.privateChatId).toBe(String(dora.id));
+  });
+
   describe("in a group", () => {
     const group = { id: -1001234567, type: "supergroup" as const, title: "Hammah aktuell" };
 

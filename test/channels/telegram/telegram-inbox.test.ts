@@ -53,6 +53,7 @@ describe("Telegram updates kept in the database until handled", () => {
   function recordingCore(log: Handled[], before?: (event: InboundEvent) => Promise<void>): ConversationCore {
     return {
       commands: () => harness.core.commands(),
+      localeFor: (senderId, hint) => harness.core.localeFor(senderId, hint),
       async handle(event, capabilities): Promise<HandleResult> {
         await before?.(event);
         const result = await harness.core.handle(event, capabilities);
@@ -100,6 +101,7 @@ describe("Telegram updates kept in the database until handled", () => {
     // Channel A: fetches the update, then "crashes" while the core works on it.
     const stuck: ConversationCore = {
       commands: () => harness.core.commands(),
+      localeFor: (senderId, hint) => harness.core.localeFor(senderId, hint),
       handle(event, capabilities) {
         if (event.eventId !== eventIdOf(update)) return harness.core.handle(event, capabilities);
         reachedCore = true;
@@ -178,6 +180,7 @@ describe("Telegram updates kept in the database until handled", () => {
     // Channel A: the turn commits, then the process "dies" before a single reply is sent.
     const diesAfterCommit: ConversationCore = {
       commands: () => harness.core.commands(),
+      localeFor: (senderId, hint) => harness.core.localeFor(senderId, hint),
       async handle(event, capabilities) {
         const result = await harness.core.handle(event, capabilities);
         if (event.eventId !== eventIdOf(update)) return result;

@@ -46,6 +46,7 @@ export async function createTelegramTestbed(
   const core: ConversationCore = {
     handle: (event, capabilities) => harness.core.handle(event, capabilities),
     commands: () => harness.core.commands(),
+    localeFor: (senderId, hint) => harness.core.localeFor(senderId, hint),
   };
   const channel = createTelegramChannel({
     core,

@@ -25,6 +25,38 @@ export function deny(turn: Turn): void {
   turn.say("ideas:denied");
 }
 
+/**
+ * Loads what a privileged command acts on, in the one order that tells an outsider nothing: the
+ * role first (anyone without it anywhere hears `deny`, whether the id exists or not), then the
+ * lookup, and a missing item and one outside the sender's areas get the same `notYours` answer,
+ * so neither refusal shows which ids exist.
+ *
+ * @example
+ * const idea = await targetInScope(turn, deps.areas, "moderator", () => deps.ideas.get(id), (i) => i.areaId,
+ *   () => turn.say("ideas:not-found-for-you"));
+ * if (!idea) return;
+ */
+export async function targetInScope<T>(
+  turn: Turn,
+  areas: AreaStore,
+  role: Role,
+  load: () => Promise<T | undefined>,
+  areaOf: (found: T) => number | null,
+  notYours: () => void,
+  refuse: () => void = () => deny(turn),
+): Promise<T | undefined> {
+  if (!(await mayAct(turn, areas, role, "any"))) {
+    refuse();
+    return undefined;
+  }
+  const found = await load();
+  if (found === undefined || !(await mayAct(turn, areas, role, areaOf(found)))) {
+    notYours();
+    return undefined;
+  }
+  return found;
+}
+
 /** Parses a positive idea/result number ("42" or "#42"). */
 export function parseId(text: string | undefined): number | undefined {
   const match = /^#?(\d{1,9})$/.exec((text ?? "").trim());

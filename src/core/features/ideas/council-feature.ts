@@ -1,6 +1,6 @@
 import type { Feature } from "../../conversation/feature.js";
 import type { Turn } from "../../conversation/turn.js";
-import { actorOf, deny, idAndRest, mayAct, parseId } from "./access.js";
+import { actorOf, deny, idAndRest, mayAct, parseId, targetInScope } from "./access.js";
 import type { IdeasDeps } from "./ideas-deps.js";
 import { COUNCIL_STATUSES, type IdeaStatus } from "./idea-model.js";
 import { notifyProgress, notifyStatus } from "./notify.js";
@@ -19,16 +19,14 @@ export function createCouncilFeature(deps: IdeasDeps): Feature {
 
   /** Loads the idea and checks the council role for its area; undefined when refused. */
   async function ideaForCouncil(turn: Turn, id: number | undefined) {
-    const idea = id === undefined ? undefined : await deps.ideas.get(id);
-    if (!idea) {
-      turn.say("ideas:not-found");
-      return undefined;
-    }
-    if (!(await mayAct(turn, deps.areas, "council", idea.areaId))) {
-      deny(turn);
-      return undefined;
-    }
-    return idea;
+    return targetInScope(
+      turn,
+      deps.areas,
+      "council",
+      async () => (id === undefined ? undefined : deps.ideas.get(id)),
+      (idea) => idea.areaId,
+      () => turn.say("ideas:not-found-for-you"),
+    );
   }
 
   async function list(turn: Turn): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Feature } from "../../conversation/feature.js";
 import type { Turn } from "../../conversation/turn.js";
 import type { OutboundMessage } from "../../model/outbound-message.js";
-import { actorOf, deny, idAndRest, mayAct, parseId } from "./access.js";
+import { actorOf, deny, idAndRest, mayAct, parseId, targetInScope } from "./access.js";
 import type { IdeasDeps } from "./ideas-deps.js";
 export type { ModerationQueueSource } from "./ideas-deps.js";
 import { PUBLIC_STATUSES, type IdeaStatus } from "./idea-model.js";
@@ -18,6 +18,13 @@ const REASON_MAX = 500;
 /** Admin of everything (scope "*"): sets the moderation chat and reads the audit log. */
 export async function isGlobalAdmin(turn: Turn): Promise<boolean> {
   return (await turn.roles()).some((g) => g.role === "admin" && g.scope === "*");
+}
+
+/** An audit action or target type in words; one without a translation (an older version's) as stored. */
+function readable(turn: Turn, prefix: string, value: string): string {
+  const key = `${prefix}${value}`;
+  const text = turn.t(key);
+  return text === key || text === key.slice(key.indexOf(":") + 1) ? value : text;
 }
 
 const stamp = (at: Date) => at.toISOString().slice(0, 16).replace("T", " ");
@@ -42,6 +49,18 @@ export function createModerationFeature(deps: IdeasDeps): Feature {
     }
   }
 
+  /** The idea when the sender may moderate it; one answer for a missing idea and one elsewhere. */
+  function moderatedIdea(turn: Turn, id: number | undefined) {
+    return targetInScope(
+      turn,
+      deps.areas,
+      "moderator",
+      async () => (id === undefined ? undefined : deps.ideas.get(id)),
+      (idea) => idea.areaId,
+      () => turn.say("ideas:not-found-for-you"),
+    );
+  }
+
   async function decide(
     turn: Turn,
     id: number | undefined,
@@ -50,12 +69,8 @@ export function createModerationFeature(deps: IdeasDeps): Feature {
     reason: string | null,
     action: string,
   ): Promise<void> {
-    const idea = id === undefined ? undefined : await deps.ideas.get(id);
-    if (!idea || id === undefined) {
-      turn.say("ideas:not-found");
-      return;
-    }
-    if (!(await mayAct(turn, deps.areas, "moderator", idea.areaId))) return deny(turn);
+    const idea = await moderatedIdea(turn, id);
+    if (!idea || id === undefined) return;
     const outcome = await deps.ideas.transition(id, from, to, actorOf(turn), reason);
     if (outcome.kind !== "changed") return explainConflict(turn, outcome, id);
     await deps.audit.record(actorOf(turn), action, "idea", id, reason);
@@ -115,12 +130,15 @@ export function createModerationFeature(deps: IdeasDeps): Feature {
       turn.say("ideas:block-usage");
       return;
     }
-    const resident = await deps.residents.get(id);
-    if (!resident) {
-      turn.say("ideas:resident-not-found", { id });
-      return;
-    }
-    if (!(await mayAct(turn, deps.areas, "moderator", resident.homeAreaId))) return deny(turn);
+    const resident = await targetInScope(
+      turn,
+      deps.areas,
+      "moderator",
+      () => deps.residents.get(id),
+      (r) => r.homeAreaId,
+      () => turn.say("ideas:resident-not-found-for-you", { id }),
+    );
+    if (!resident) return;
     const reason = rest.slice(0, REASON_MAX) || null;
     await deps.moderation.blockResident(id, reason, deps.clock.now());
     await deps.audit.record(actorOf(turn), "resident.block", "resident", id, reason);
@@ -146,8 +164,8 @@ export function createModerationFeature(deps: IdeasDeps): Feature {
       turn.t(e.reason ? "ideas:audit-line-reason" : "ideas:audit-line", {
         at: stamp(e.createdAt),
         actor: e.actor.name,
-        action: e.action,
-        target: `${e.targetType} ${e.targetId}`,
+        action: readable(turn, "ideas:audit-action-", e.action),
+        target: `${readable(turn, "ideas:audit-target-", e.targetType)} ${e.targetId}`,
         reason: e.reason ?? "",
       }),
     );
@@ -190,9 +208,8 @@ export function createModerationFeature(deps: IdeasDeps): Feature {
       if (verb === "ok") return decide(turn, id, ["pending"], "approved", null, "idea.approve");
       if (verb === "no") {
         // Buttons carry no text, and groups only let the bot read commands: ask for /reject with a reason.
-        const idea = id === undefined ? undefined : await deps.ideas.get(id);
-        if (!idea) return turn.say("ideas:not-found");
-        if (!(await mayAct(turn, deps.areas, "moderator", idea.areaId))) return deny(turn);
+        const idea = await moderatedIdea(turn, id);
+        if (!idea) return;
         if (idea.status !== "pending") return explainConflict(turn, { kind: "conflict", idea, last: (await deps.ideas.history(idea.id)).at(-1) }, idea.id);
         return turn.say("ideas:reject-how", { id: idea.id });
       }

@@ -16,27 +16,33 @@ import type { createSurveyResults } from "./survey-results.js";
 export function createSurveyAdminCommands(deps: SurveysDeps, results: ReturnType<typeof createSurveyResults>): CommandSpec[] {
   const { surveys, clock } = deps;
 
-  async function mayManage(turn: Turn, survey: Survey | undefined): Promise<boolean> {
-    const grants = await turn.roles();
+  async function manages(turn: Turn, survey: Survey | undefined): Promise<boolean> {
     const slugs = survey ? (survey.areaId === null ? [] : areaLineage(await deps.areas.list(), survey.areaId)) : "any";
-    if (grantsAllow(grants, "admin", slugs)) return true;
+    return grantsAllow(await turn.roles(), "admin", slugs);
+  }
+
+  async function mayManage(turn: Turn, survey: Survey | undefined): Promise<boolean> {
+    if (await manages(turn, survey)) return true;
     turn.say("surveys:admin-only");
     return false;
   }
 
   /** Parses the id and loads the survey, answering when either fails. */
   async function target(turn: Turn, args: string): Promise<Survey | undefined> {
+    // The role first, then one answer for a missing survey and one of another village, so that
+    // neither refusal tells which survey ids exist.
+    if (!(await mayManage(turn, undefined))) return undefined;
     const id = parseId(args.split(/\s+/)[0]);
     if (id === undefined) {
       turn.say("surveys:admin-usage-id");
       return undefined;
     }
     const survey = await surveys.get(id);
-    if (!survey) {
-      if (await mayManage(turn, undefined)) turn.say("surveys:admin-unknown", { id });
+    if (!survey || !(await manages(turn, survey))) {
+      turn.say("surveys:admin-unknown", { id });
       return undefined;
     }
-    return (await mayManage(turn, survey)) ? survey : undefined;
+    return survey;
   }
 
   const title = (turn: Turn, survey: Survey) => localized(survey.title, turn.locale);

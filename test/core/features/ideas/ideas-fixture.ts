@@ -3,7 +3,7 @@ import type { Locale } from "../../../../src/core/model/locale.js";
 import type { PublishReceipt, PublishRequest, Publisher } from "../../../../src/core/ports/publisher.js";
 import { htmlToPlain } from "../../../../src/core/render/plain-text.js";
 import { createIdeaStores, type IdeaStores } from "../../../../src/storage/create-idea-stores.js";
-import { createCoreHarness, type CoreHarness, type Person } from "../../../support/core-harness.js";
+import { createCoreHarness, type CoreHarness, type CoreHarnessOptions, type Person } from "../../../support/core-harness.js";
 
 /** A publisher that only records: what the outbox would have received, for assertions. */
 export interface RecordingPublisher extends Publisher {
@@ -50,10 +50,14 @@ export interface IdeasFixture {
   dispose(): Promise<void>;
 }
 
-export async function createIdeasFixture(config: Partial<IdeasConfig> = {}): Promise<IdeasFixture> {
+export async function createIdeasFixture(
+  config: Partial<IdeasConfig> = {},
+  harness: Pick<CoreHarnessOptions, "generateLinkCode"> = {},
+): Promise<IdeasFixture> {
   const publisher = createRecordingPublisher();
   let stores: IdeaStores | undefined;
   const h = await createCoreHarness({
+    ...harness,
     features: ({ access, stores: foundation, translator, clock }) => {
       stores = createIdeaStores(access);
       return createIdeasFeatures({
