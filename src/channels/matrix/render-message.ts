@@ -108,10 +108,10 @@ export function renderTextContent(message: OutboundMessage, deepLinkLine?: DeepL
  * const events = renderTextEvents({ html: longResults }, undefined, { encrypted: false });
  */
 export function renderTextEvents(message: OutboundMessage, deepLinkLine: DeepLinkLine | undefined, room: { readonly encrypted: boolean }): MatrixTextContent[] {
-  const budget = MATRIX_LIMITS.eventBytes - EVENT_ENVELOPE_BYTES;
   const withChoices = (html: string): OutboundMessage => ({ html, ...(message.choices ? { choices: message.choices } : {}) });
-  const fits = (html: string) => contentBytes(renderTextContent(withChoices(html), deepLinkLine), room.encrypted) <= budget;
-  return splitOutbound({ html: message.html, ...(message.choices ? { choices: message.choices } : {}) }, fits).map((part) =>
-    renderTextContent(part, deepLinkLine),
-  );
+  const budget = {
+    limit: MATRIX_LIMITS.eventBytes - EVENT_ENVELOPE_BYTES,
+    measure: (html: string) => contentBytes(renderTextContent(withChoices(html), deepLinkLine), room.encrypted),
+  };
+  return splitOutbound(withChoices(message.html), budget).map((part) => renderTextContent(part, deepLinkLine));
 }

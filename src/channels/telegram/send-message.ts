@@ -5,7 +5,7 @@ import type { Choice, OutboundMessage } from "../../core/model/outbound-message.
 import { extensionOf, sniffImageType } from "../../core/model/photo.js";
 import type { MessageLimits } from "../../core/model/channel-capabilities.js";
 import { escapeHtml } from "../../core/render/plain-text.js";
-import { splitHtml, visibleLength, visibleText } from "../../core/render/split-message.js";
+import { splitHtml, visibleLength, visibleText, type PartBudget } from "../../core/render/split-message.js";
 import { MAX_CALLBACK_BYTES, type CallbackCodec } from "./callback-codec.js";
 import { telegramDeepLink } from "./deep-link.js";
 
@@ -19,8 +19,8 @@ export const TELEGRAM_LIMITS = { textChars: 4096, captionChars: 1024, actionByte
 /** Telegram's limit for photo captions, counted after the HTML tags are parsed away. */
 export const MAX_CAPTION_CHARS = TELEGRAM_LIMITS.captionChars;
 
-/** Whether a part of a message fits one Telegram text message. */
-const fitsText = (html: string): boolean => visibleLength(html) <= TELEGRAM_LIMITS.textChars;
+/** One Telegram text message: its characters as Telegram counts them. */
+const TEXT_BUDGET: PartBudget = { limit: TELEGRAM_LIMITS.textChars, measure: visibleLength };
 
 export interface SendOptions {
   /** Lifts the bot-wide rate limit to 1,000 messages/s for a fee (broadcasts only). */
@@ -87,7 +87,7 @@ export async function sendOutbound(
 
   /** The text as one or more messages, the buttons under the last. */
   async function sendText(html: string): Promise<Message[]> {
-    const parts = splitHtml(html, fitsText);
+    const parts = splitHtml(html, TEXT_BUDGET);
     const sent: Message[] = [];
     for (const [index, part] of parts.entries()) {
       sent.push(await api.sendMessage(chatId, part, { ...common, ...(index === parts.length - 1 ? markup : {}) }));

@@ -7,13 +7,17 @@
 import type { OutboundMessage } from "../model/outbound-message.js";
 
 /**
- * Whether one part, rendered the way the channel will send it, stays within the channel's limit.
- * It must be monotone: a longer prefix of the same text never fits where a shorter one does not.
+ * How a channel measures one part, rendered the way it will send it, and the most it takes.
+ * `measure` must grow with the text: a longer prefix of the same text never measures less.
  *
  * @example
- * const telegramText: PartFits = (html) => visibleLength(html) <= 4096;
+ * const telegramText: PartBudget = { limit: 4096, measure: visibleLength };
+ * const bytes: PartBudget = { limit: 57_344, measure: (html) => Buffer.byteLength(html) };
  */
-export type PartFits = (html: string) => boolean;
+export interface PartBudget {
+  readonly limit: number;
+  readonly measure: (html: string) => number;
+}
 
 type Atom =
   | { readonly kind: "text"; readonly plain: string }
@@ -35,8 +39,8 @@ const VOID_TAGS = new Set(["br", "hr", "img"]);
 const NAMED: Readonly<Record<string, string>> = { amp: "&", lt: "<", gt: ">", quot: '"' };
 /** A part cut at a paragraph or line must be at least this full, or a cut between words is better. */
 const MIN_FILL = 0.5;
-/** Atoms tried first when looking for the longest part that fits; doubled until one does not. */
-const FIRST_PROBE = 256;
+/** The first step away from the estimated end of a part, as a share of the estimate; doubled from there. */
+const PROBE_SHARE = 64;
 
 /**
  * A user-perceived character, close enough to Unicode's grapheme clusters for cutting: a code point
@@ -101,7 +105,7 @@ export function visibleLength(html: string): number {
 }
 
 /**
- * Splits `html` into parts that each satisfy `fits`, preferring to cut between paragraphs, then
+ * Splits `html` into parts that each measure at most `budget.limit`, preferring to cut between paragraphs, then
  * between lines, then between words, and cutting a word only when one is longer than a part. A cut
  * never falls inside a tag, an entity or a character (grapheme cluster); tags open at a cut are
  * closed at the end of the part and opened again, with their attributes, at the start of the next.
@@ -111,11 +115,13 @@ export function visibleLength(html: string): number {
  * Throws when a single character with its tags does not fit: the limit is then a bug, not a message.
  *
  * @example
- * splitHtml("<b>eins zwei drei</b>", (part) => visibleLength(part) <= 9);
+ * splitHtml("<b>eins zwei drei</b>", { limit: 9, measure: visibleLength });
  * // → ["<b>eins zwei</b>", "<b>drei</b>"]
  */
-export function splitHtml(html: string, fits: PartFits): string[] {
-  if (fits(html)) return [html];
+export function splitHtml(html: string, budget: PartBudget): string[] {
+  const { limit, measure } = budget;
+  const wholeSize = measure(html);
+  if (wholeSize <= limit) return [html];
   const { atoms, starts } = tokenize(html);
   const n = atoms.length;
 
@@ -163,22 +169,45 @@ export function splitHtml(html: string, fits: PartFits): string[] {
   const render = (from: number, to: number): string =>
     openTags(stacks[from]) + html.slice(starts[from], starts[to]) + closeTags(stacks[to]);
   const hasVisible = (from: number, to: number): boolean => (visible[to] as number) > (visible[from] as number);
-  const ok = (from: number, to: number): boolean => hasVisible(from, to) && fits(render(from, to));
+  const ok = (from: number, to: number): boolean => hasVisible(from, to) && measure(render(from, to)) <= limit;
 
-  /** The largest end for a part starting at `from`; the rest from `from` is known not to fit. */
-  function longestFit(from: number): number {
+  /**
+   * The largest end for a part starting at `from`, where the rest (`restSize` when measured) does
+   * not fit. Sizes grow about linearly with the text, so the search starts at the proportional
+   * estimate and brackets it with small steps before bisecting: a measure that renders a whole
+   * Matrix event is run a dozen times per part, not once per character.
+   */
+  function longestFit(from: number, restSize: number): number {
     let lo = from + 1;
     while (lo < n && !hasVisible(from, lo)) lo += 1;
     if (!ok(from, lo)) throw new Error(`a single character does not fit the channel's limit: ${JSON.stringify(render(from, lo))}`);
     let hi = n;
-    let step = FIRST_PROBE;
-    for (let probe = lo + step; probe < hi; probe = lo + step) {
-      if (!ok(from, probe)) {
-        hi = probe;
-        break;
+    const estimate = Math.min(Math.max(from + Math.floor(((n - from) * limit) / restSize), lo + 1), hi - 1);
+    let step = Math.max(1, Math.ceil((estimate - from) / PROBE_SHARE));
+    if (estimate > lo && ok(from, estimate)) {
+      // Upwards from a part that fits until one does not.
+      lo = estimate;
+      while (lo + step < hi) {
+        const probe = lo + step;
+        if (!ok(from, probe)) {
+          hi = probe;
+          break;
+        }
+        lo = probe;
+        step *= 2;
       }
-      lo = probe;
-      step *= 2;
+    } else if (estimate > lo) {
+      // Downwards from a part that does not fit until one does.
+      hi = estimate;
+      while (hi - step > lo) {
+        const probe = hi - step;
+        if (ok(from, probe)) {
+          lo = probe;
+          break;
+        }
+        hi = probe;
+        step *= 2;
+      }
     }
     while (hi - lo > 1) {
       const mid = (lo + hi) >>> 1;
@@ -206,8 +235,8 @@ export function splitHtml(html: string, fits: PartFits): string[] {
   }
 
   /** Where the part starting at `from` ends and where the next one starts. */
-  function cutAfter(from: number): { end: number; next: number } {
-    const hard = longestFit(from);
+  function cutAfter(from: number, restSize: number): { end: number; next: number } {
+    const hard = longestFit(from, restSize);
     const min = from + Math.ceil((hard - from) * MIN_FILL);
     for (const breaks of [paragraphs, lines, spaces]) {
       const at = lastBreak(breaks, from, min, hard);
@@ -221,31 +250,33 @@ export function splitHtml(html: string, fits: PartFits): string[] {
 
   const parts: string[] = [];
   let from = 0;
+  let restSize = wholeSize;
   for (;;) {
-    const rest = render(from, n);
-    if (fits(rest)) {
-      parts.push(rest);
-      return parts;
-    }
-    const { end, next } = cutAfter(from);
+    const { end, next } = cutAfter(from, restSize);
     parts.push(render(from, end));
     // Only whitespace or end tags left: the part just made is the last one.
     if (!hasVisible(next, n)) return parts;
     from = next;
+    const rest = render(from, n);
+    restSize = measure(rest);
+    if (restSize <= limit) {
+      parts.push(rest);
+      return parts;
+    }
   }
 }
 
 /**
  * Splits a message into messages that each fit: the text as `splitHtml` splits it, the image with
  * the first part, the choices (buttons or numbered list) and a photo request with the last, where
- * the resident reads them after the whole text. `fits` should count the choices in every part
- * (they land on the last, which is only known once the text is split).
+ * the resident reads them after the whole text. Where the choices take room (a numbered list),
+ * `measure` should count them in every part: they land on the last, known only once the text is split.
  *
  * @example
- * const parts = splitOutbound(message, (html) => visibleLength(html) <= 4096);
+ * const parts = splitOutbound(message, { limit: 4096, measure: visibleLength });
  */
-export function splitOutbound(message: OutboundMessage, fits: PartFits): OutboundMessage[] {
-  const texts = splitHtml(message.html, fits);
+export function splitOutbound(message: OutboundMessage, budget: PartBudget): OutboundMessage[] {
+  const texts = splitHtml(message.html, budget);
   if (texts.length === 1) return [message];
   const last = texts.length - 1;
   return texts.map((html, index) => ({
