@@ -17,7 +17,8 @@ import { filePhotoSource, photoFileIn, type PathContext } from "./console-photo.
 /** Printed after every bot message, so messages with blank lines inside stay recognisable. */
 export const MESSAGE_RULE = "──────────";
 
-export const CONSOLE_CAPABILITIES: ChannelCapabilities = { buttons: false, images: false, html: false, edits: false };
+/** The terminal has no buttons, images or HTML, and no limit on how long a message may be. */
+export const CONSOLE_CAPABILITIES: ChannelCapabilities = { buttons: false, images: false, html: false, edits: false, limits: {} };
 
 export interface ConsoleChannelDeps {
   readonly core: ConversationCore;

@@ -2,7 +2,7 @@ import type { MatrixClient } from "matrix-bot-sdk";
 import type { Locale } from "../../core/model/locale.js";
 import type { OutboundMessage } from "../../core/model/outbound-message.js";
 import { extensionOf, imageDimensions, sniffImageType } from "../../core/model/photo.js";
-import { renderTextContent, type DeepLinkLine } from "./render-message.js";
+import { renderTextEvents, type DeepLinkLine } from "./render-message.js";
 
 /**
  * Puts events into rooms with caller-chosen transaction ids: the homeserver answers a repeated
@@ -13,8 +13,10 @@ import { renderTextContent, type DeepLinkLine } from "./render-message.js";
 export interface MatrixTransport {
   putEvent(roomId: string, type: string, content: Record<string, unknown>, txnId: string): Promise<string>;
   /**
-   * Sends the image (if any) and then the text; returns the text's event id. `locale` is the
-   * message's language, for the line that replaces a deep-link choice.
+   * Sends the image (if any) and then the text, as several events when it is too long for one;
+   * returns the last text event's id. `locale` is the message's language, for the line that
+   * replaces a deep-link choice. Every event has its own transaction id derived from `txnBase`,
+   * so a resent message shows each part once.
    */
   sendOutbound(roomId: string, message: OutboundMessage, txnBase: string, locale?: Locale): Promise<string>;
 }
@@ -23,6 +25,12 @@ export interface MatrixTransportOptions {
   /** The line shown for a deep-link choice in `locale`; without it such a choice is numbered like any other. */
   readonly deepLinkLine?: (locale: Locale | undefined) => DeepLinkLine;
 }
+
+/**
+ * The transaction id of a message's `index`-th text event. The first keeps the id a message of one
+ * event always had, so a delivery retried across an upgrade is still recognised.
+ */
+export const textTxn = (txnBase: string, index: number): string => (index === 0 ? `${txnBase}.txt` : `${txnBase}.txt.${index}`);
 
 export function createMatrixTransport(client: MatrixClient, options: MatrixTransportOptions = {}): MatrixTransport {
   const encrypting = async (roomId: string): Promise<boolean> =>
@@ -63,7 +71,10 @@ export function createMatrixTransport(client: MatrixClient, options: MatrixTrans
       if (message.image) {
         await putEvent(roomId, "m.room.message", await imageContent(roomId, message.image.bytes, message.image.alt), `${txnBase}.img`);
       }
-      return putEvent(roomId, "m.room.message", { ...renderTextContent(message, options.deepLinkLine?.(locale)) }, `${txnBase}.txt`);
+      const parts = renderTextEvents(message, options.deepLinkLine?.(locale), { encrypted: await encrypting(roomId) });
+      let last = "";
+      for (const [index, content] of parts.entries()) last = await putEvent(roomId, "m.room.message", { ...content }, textTxn(txnBase, index));
+      return last;
     },
   };
 }

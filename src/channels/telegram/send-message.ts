@@ -3,12 +3,24 @@ import type { Message } from "grammy/types";
 import { DEEP_LINK_ACTION } from "../../core/conversation/conversation-core.js";
 import type { Choice, OutboundMessage } from "../../core/model/outbound-message.js";
 import { extensionOf, sniffImageType } from "../../core/model/photo.js";
-import { escapeHtml, htmlToPlain } from "../../core/render/plain-text.js";
-import type { CallbackCodec } from "./callback-codec.js";
+import type { MessageLimits } from "../../core/model/channel-capabilities.js";
+import { escapeHtml } from "../../core/render/plain-text.js";
+import { splitHtml, visibleLength, visibleText, type PartBudget } from "../../core/render/split-message.js";
+import { MAX_CALLBACK_BYTES, type CallbackCodec } from "./callback-codec.js";
 import { telegramDeepLink } from "./deep-link.js";
 
+/**
+ * What Telegram accepts in one message: 4,096 characters of text and 1,024 of caption, both
+ * counted after the HTML is parsed (UTF-16 code units, as Telegram counts), and 64 bytes of
+ * callback data per button. Longer text is refused ("message is too long"), never cut by Telegram.
+ */
+export const TELEGRAM_LIMITS = { textChars: 4096, captionChars: 1024, actionBytes: MAX_CALLBACK_BYTES } as const satisfies MessageLimits;
+
 /** Telegram's limit for photo captions, counted after the HTML tags are parsed away. */
-export const MAX_CAPTION_CHARS = 1024;
+export const MAX_CAPTION_CHARS = TELEGRAM_LIMITS.captionChars;
+
+/** One Telegram text message: its characters as Telegram counts them. */
+const TEXT_BUDGET: PartBudget = { limit: TELEGRAM_LIMITS.textChars, measure: visibleLength };
 
 export interface SendOptions {
   /** Lifts the bot-wide rate limit to 1,000 messages/s for a fee (broadcasts only). */
@@ -50,7 +62,9 @@ export function keyboardFor(
 
 /**
  * Sends one core message to one chat: text with buttons, or a photo with the text as caption when
- * it fits (otherwise the photo first, then the text with the buttons). The core's HTML subset
+ * it fits (otherwise the photo alone first, then the text). Text longer than one Telegram message
+ * goes out as several, split between paragraphs or lines (see splitHtml), with the buttons under
+ * the last one, where the reader has seen everything they refer to. The core's HTML subset
  * (b, i, a, code, pre) is valid Telegram HTML and resident values arrive escaped, so it is passed
  * through as it is. A picture Telegram refuses is replaced by its description, so the message
  * itself still arrives. Returns the messages Telegram created, in order.
@@ -69,23 +83,32 @@ export async function sendOutbound(
     ...(options.allowPaidBroadcast ? { allow_paid_broadcast: true } : {}),
   };
   const markup = keyboard ? { reply_markup: keyboard } : {};
-  const hasText = htmlToPlain(message.html).trim() !== "";
+  const hasText = visibleText(message.html).trim() !== "";
 
-  if (!message.image) return [await api.sendMessage(chatId, message.html, { ...common, ...markup })];
+  /** The text as one or more messages, the buttons under the last. */
+  async function sendText(html: string): Promise<Message[]> {
+    const parts = splitHtml(html, TEXT_BUDGET);
+    const sent: Message[] = [];
+    for (const [index, part] of parts.entries()) {
+      sent.push(await api.sendMessage(chatId, part, { ...common, ...(index === parts.length - 1 ? markup : {}) }));
+    }
+    return sent;
+  }
+
+  if (!message.image) return sendText(message.html);
 
   const photo = new InputFile(message.image.bytes, `image.${extensionOf(sniffImageType(message.image.bytes) ?? "image/png")}`);
-  const fitsCaption = !hasText || htmlToPlain(message.html).length <= MAX_CAPTION_CHARS;
+  const fitsCaption = !hasText || visibleLength(message.html) <= TELEGRAM_LIMITS.captionChars;
   let first: Message;
   try {
     first = await api.sendPhoto(chatId, photo, fitsCaption ? { ...common, ...(hasText ? { caption: message.html } : {}), ...markup } : common);
   } catch (error) {
     if (!isPictureRefused(error)) throw error;
     // The words and buttons still matter more than the picture: they go out with its description.
-    const described = `${hasText ? `${message.html}\n\n` : ""}<i>${escapeHtml(message.image.alt)}</i>`;
-    return [await api.sendMessage(chatId, described, { ...common, ...markup })];
+    return sendText(`${hasText ? `${message.html}\n\n` : ""}<i>${escapeHtml(message.image.alt)}</i>`);
   }
   if (fitsCaption) return [first];
-  return [first, await api.sendMessage(chatId, message.html, { ...common, ...markup })];
+  return [first, ...(await sendText(message.html))];
 }
 
 /**

@@ -20,11 +20,11 @@ import { decideUpdate, type InboundDecision } from "./inbound.js";
 import { telegramPhotoSource } from "./photo-download.js";
 import { registerCommands } from "./register-commands.js";
 import { createRetryAfterTransformer } from "./retry-after.js";
-import { sendOutbound } from "./send-message.js";
+import { sendOutbound, TELEGRAM_LIMITS } from "./send-message.js";
 import { createUpdateInbox, telegramBotId, type SetAside } from "./update-inbox.js";
 
 /** Telegram shows buttons, photos and HTML. Edits are possible on Telegram but not used yet. */
-export const TELEGRAM_CAPABILITIES: ChannelCapabilities = { buttons: true, images: true, html: true, edits: false };
+export const TELEGRAM_CAPABILITIES: ChannelCapabilities = { buttons: true, images: true, html: true, edits: false, limits: TELEGRAM_LIMITS };
 
 const POLL_RETRY_MS = 5_000;
 

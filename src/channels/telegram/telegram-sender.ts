@@ -30,8 +30,9 @@ export function createTelegramApi(options: { readonly token: string; readonly ap
  * retry-after, blocked or missing chats → gone, upgraded groups → migrated, server or network
  * trouble → transient, anything else Telegram refuses → permanent.
  *
- * A message with a photo and a caption too long for it is two sends; if the second fails, a retry
- * sends the photo again (Telegram has no idempotency keys).
+ * A message with a photo and a caption too long for it, or with more text than one Telegram
+ * message holds, is several sends (see sendOutbound); if a later one fails, a retry sends the
+ * earlier ones again (Telegram has no idempotency keys). The reported message id is the last one's.
  *
  * @example
  * const sender = createTelegramSender({ api: createTelegramApi({ token }), codec: telegram.codec, logger, botUsername: telegram.username });

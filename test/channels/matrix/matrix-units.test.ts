@@ -10,7 +10,7 @@ import { createCryptoStore, loadMatrixSdk } from "../../../src/channels/matrix/l
 import { sendOutcomeOf } from "../../../src/channels/matrix/matrix-errors.js";
 import { createMatrixStorage } from "../../../src/channels/matrix/matrix-storage.js";
 import { createMediaDownloader } from "../../../src/channels/matrix/media-download.js";
-import { renderTextContent } from "../../../src/channels/matrix/render-message.js";
+import { contentBytes, EVENT_ENVELOPE_BYTES, MATRIX_LIMITS, renderTextContent, renderTextEvents } from "../../../src/channels/matrix/render-message.js";
 import { PhotoTooLargeError } from "../../../src/channels/receive-photo.js";
 import { createPrismaAccess } from "../../../src/storage/prisma-access.js";
 import { createKeyValueStore } from "../../../src/storage/stores/key-value-store.js";
@@ -75,6 +75,35 @@ describe("rendering and parsing", () => {
     expect(sendOutcomeOf({ errcode: "M_FORBIDDEN", statusCode: 403 }).kind).toBe("gone");
     expect(sendOutcomeOf({ statusCode: 502 }).kind).toBe("transient");
     expect(sendOutcomeOf(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" })).kind).toBe("transient");
+  });
+});
+
+describe("text events within Matrix's event size", () => {
+  const budget = MATRIX_LIMITS.eventBytes - EVENT_ENVELOPE_BYTES;
+  const html = Array.from({ length: 600 }, (_, i) => `<b>Antwort ${i}</b>\n${"Grüße aus Großenwörden &amp; Hammah. ".repeat(8)}`).join("\n\n");
+  const choices = [[{ label: "Weiter", action: "a" }], [{ label: "Menü", action: "b" }]];
+
+  it("keeps a message that fits in one event, as before", () => {
+    const message = { html: "<b>Kurz</b>", choices };
+    expect(renderTextEvents(message, undefined, { encrypted: false })).toEqual([renderTextContent(message)]);
+  });
+
+  it("splits a long message into events under the limit, the numbered list under the last", () => {
+    const events = renderTextEvents({ html, choices }, undefined, { encrypted: false });
+    expect(events.length).toBeGreaterThan(2);
+    for (const event of events) expect(contentBytes(event, false)).toBeLessThanOrEqual(budget);
+    expect(events.at(-1)!.body.endsWith("\n\n1. Weiter\n2. Menü")).toBe(true);
+    expect(events.slice(0, -1).some((e) => e.body.includes("1. Weiter"))).toBe(false);
+    // Tags open at a cut are closed in the HTML of each event.
+    for (const event of events) expect(event.formatted_body.split("<b>").length).toBe(event.formatted_body.split("</b>").length);
+  });
+
+  it("makes smaller events for encrypted rooms, where encryption makes them about a third larger", () => {
+    const plain = renderTextEvents({ html, choices }, undefined, { encrypted: false });
+    const encrypted = renderTextEvents({ html, choices }, undefined, { encrypted: true });
+    expect(encrypted.length).toBeGreaterThan(plain.length);
+    for (const event of encrypted) expect(contentBytes(event, true)).toBeLessThanOrEqual(budget);
+    expect(contentBytes(encrypted[0]!, true)).toBeGreaterThan((contentBytes(encrypted[0]!, false) * 4) / 3);
   });
 });
 
