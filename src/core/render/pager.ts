@@ -140,6 +140,34 @@ export function shortenedHtml(text: PagerText & { readonly locale: string }, val
   return `${escapeHtml(cutText(value, max))} ${text.t("common:shortened", { count: value.length, length })}`;
 }
 
+/**
+ * Where a request for page `requested` of `pageCount` lands (clamped when the list shrank or
+ * grew), its translated page line and the "‹ Previous" / "Next ›" choices. For lists whose items
+ * are messages of their own (moderation cards), this is the whole pager.
+ *
+ * @example
+ * const nav = pageNavigation(turn, { requested: 7, pageCount: 3, action: QUEUE_PAGES, keys: [] });
+ * // nav.page === 3, nav.clamped === true, nav.line === "Die Liste hat sich inzwischen geändert; …"
+ */
+export function pageNavigation(
+  text: PagerText,
+  options: { readonly requested: number; readonly pageCount: number; readonly action: PageAction; readonly keys?: readonly (string | number)[] },
+): { readonly page: number; readonly pageCount: number; readonly clamped: boolean; readonly line: string | undefined; readonly choices: readonly Choice[] } {
+  const pageCount = Math.max(1, options.pageCount);
+  const page = Math.min(Math.max(1, options.requested), pageCount);
+  const clamped = page !== options.requested;
+  const line = clamped
+    ? text.t("common:page-changed", { page, pages: pageCount })
+    : pageCount > 1
+      ? text.t("common:page-line", { page, pages: pageCount })
+      : undefined;
+  const keys = options.keys ?? [];
+  const choices: Choice[] = [];
+  if (page > 1) choices.push({ label: text.label("common:page-previous"), action: options.action.make(page - 1, keys) });
+  if (page < pageCount) choices.push({ label: text.label("common:page-next"), action: options.action.make(page + 1, keys) });
+  return { page, pageCount, clamped, line, choices };
+}
+
 /** Splits item sizes into pages (lists of indices), greedily, each within `budget` characters. */
 export function packPages(
   sizes: readonly { readonly size: number; readonly groupSize: number; readonly group: string | undefined }[],
@@ -178,7 +206,7 @@ export function renderPage<T>(text: PagerText, request: PageRequest<T>): PageVie
   const separator = request.separator ?? "\n";
   const headerPlain = htmlToPlain(request.header);
   const header = headerPlain.length > HEADER_MAX ? escapeHtml(cutText(headerPlain, HEADER_MAX)) : request.header;
-  const budget = PAGE_CHARS - plainLength(header) - 2 - PAGE_LINE_RESERVE - (request.reserve ?? 0);
+  const budget = PAGE_CHARS - plainLength(header) - separator.length - PAGE_LINE_RESERVE - (request.reserve ?? 0);
   const items = request.items.map((item) => {
     const groupSize = item.group === undefined ? 0 : plainLength(item.group);
     const room = budget - (item.group === undefined ? 0 : groupSize + separator.length) - (item.choiceChars ?? 0);
@@ -191,9 +219,8 @@ export function renderPage<T>(text: PagerText, request: PageRequest<T>): PageVie
     group: item.group,
   }));
   const pages = packPages(sizes, budget, separator.length, request.maxItems);
-  const pageCount = Math.max(1, pages.length);
-  const page = Math.min(Math.max(1, request.page), pageCount);
-  const clamped = page !== request.page;
+  const nav = pageNavigation(text, { requested: request.page, pageCount: pages.length, action: request.action, keys: request.keys ?? [] });
+  const { page, pageCount, clamped } = nav;
   const indices = pages[page - 1] ?? [];
 
   const parts: string[] = [];
@@ -204,13 +231,10 @@ export function renderPage<T>(text: PagerText, request: PageRequest<T>): PageVie
     lastGroup = item.group;
     parts.push(item.html);
   }
-  const sections = [header, ...(parts.length > 0 ? [parts.join(separator)] : [])];
-  if (clamped) sections.push(text.t("common:page-changed", { page, pages: pageCount }));
-  else if (pageCount > 1) sections.push(text.t("common:page-line", { page, pages: pageCount }));
-  const keys = request.keys ?? [];
-  const navigation: Choice[] = [];
-  if (page > 1) navigation.push({ label: text.label("common:page-previous"), action: request.action.make(page - 1, keys) });
-  if (page < pageCount) navigation.push({ label: text.label("common:page-next"), action: request.action.make(page + 1, keys) });
+  // The header sits above the items as items sit apart; the page line stands apart below them.
+  const body = [header, ...parts].filter((part) => part !== "").join(separator);
+  const sections = [body, ...(nav.line ? [nav.line] : [])];
+  const navigation = nav.choices;
   return {
     html: sections.filter((s) => s !== "").join("\n\n"),
     page,
