@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { MAX_ACTION_BYTES } from "../../../src/channels/telegram/callback-codec.js";
 import { MAX_PAGE_ACTION_LENGTH, PAGE_CHARS, cutText, definePageAction, renderPage, shortenedHtml, type PagerText } from "../../../src/core/render/pager.js";
 import { htmlToPlain } from "../../../src/core/render/plain-text.js";
+import type { TranslationValues } from "../../../src/core/ports/translator.js";
 import { createTranslator } from "../../../src/i18n/translator.js";
 
 let de: PagerText & { locale: string };
@@ -12,8 +13,8 @@ beforeAll(async () => {
   const translator = await createTranslator();
   const text = (locale: "de" | "en") => ({
     locale,
-    t: (key: string, values?: Record<string, unknown>) => translator.t(locale, key, values),
-    label: (key: string, values?: Record<string, unknown>) => htmlToPlain(translator.t(locale, key, values)),
+    t: (key: string, values?: TranslationValues) => translator.t(locale, key, values),
+    label: (key: string, values?: TranslationValues) => htmlToPlain(translator.t(locale, key, values)),
   });
   de = text("de");
   en = text("en");
