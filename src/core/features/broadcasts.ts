@@ -1,28 +1,33 @@
 import type { Feature } from "../conversation/feature.js";
 import type { Turn } from "../conversation/turn.js";
 import type { OutboxOverview } from "../ports/subscriptions.js";
+import { definePageAction, renderPage } from "../render/pager.js";
 
 export interface BroadcastsDeps {
   readonly outbox: OutboxOverview;
-  /** How many publishes /broadcasts lists; default 10. */
+  /** How many of the latest publishes /broadcasts pages through; default 100. */
   readonly limit?: number;
 }
 
-/** `/broadcasts` for admins: the latest publishes with sent / pending / failed counts. */
+/** Pages of /broadcasts: "broadcasts:p:2". */
+export const BROADCAST_PAGES = definePageAction("broadcasts", "p");
+
+/** `/broadcasts` for admins: the latest publishes with sent / pending / failed counts, paged. */
 export function createBroadcastsFeature(deps: BroadcastsDeps): Feature {
-  async function show(turn: Turn): Promise<void> {
+  async function show(turn: Turn, page: number): Promise<void> {
     const grants = await turn.roles();
     if (!grants.some((g) => g.role === "admin" && g.scope === "*")) {
       turn.say("broadcasts:admins-only");
       return;
     }
-    const rows = await deps.outbox.recent(deps.limit ?? 10);
+    const rows = await deps.outbox.recent(deps.limit ?? 100);
     if (rows.length === 0) {
       turn.say("broadcasts:none");
       return;
     }
-    const lines = rows.map((r) =>
-      turn.t("broadcasts:line", {
+    const items = rows.map((r) => ({
+      value: undefined,
+      html: turn.t("broadcasts:line", {
         id: r.id,
         title: r.title,
         origin: r.origin,
@@ -31,12 +36,18 @@ export function createBroadcastsFeature(deps: BroadcastsDeps): Feature {
         failed: r.failed,
         date: r.createdAt.toISOString().slice(0, 16).replace("T", " "),
       }),
-    );
-    turn.reply({ html: `${turn.t("broadcasts:title")}\n\n${lines.join("\n\n")}` });
+    }));
+    const view = renderPage(turn, { header: turn.t("broadcasts:title"), items, page, action: BROADCAST_PAGES, separator: "\n\n" });
+    turn.reply({ html: view.html, ...(view.navigation.length > 0 ? { choices: [view.navigation] } : {}) });
   }
   return {
     id: "broadcasts",
-    commands: [{ name: "broadcasts", scope: "any", audience: "admin", descriptionKey: "broadcasts:command", run: (turn) => show(turn) }],
+    commands: [{ name: "broadcasts", scope: "any", audience: "admin", descriptionKey: "broadcasts:command", run: (turn) => show(turn, 1) }],
+    async handleAction(turn, verb, args) {
+      const request = BROADCAST_PAGES.parse(verb, args);
+      if (request) return show(turn, request.page);
+      turn.say("common:stale-action");
+    },
   };
 }
 

@@ -11,6 +11,7 @@ import type { Publisher } from "../ports/publisher.js";
 import type { AreaStore } from "../ports/stores.js";
 import type { Translator } from "../ports/translator.js";
 import { choiceRows } from "../render/choice-rows.js";
+import { definePageAction, pageNavigation, renderPage } from "../render/pager.js";
 import type { IdeaStore } from "./ideas/idea-ports.js";
 import { fileReport } from "./ideas/participation.js";
 import { newsPhotoChoices, parseEventDate, renderNews, shortNewsText } from "./news-format.js";
@@ -30,6 +31,15 @@ export interface InitiativesDeps extends NewsModerationDeps {
 }
 
 const FEATURE = "initiatives";
+/** Initiatives per page of the list: each is a button (a numbered line without buttons). */
+const INITIATIVES_PER_PAGE = 8;
+/** How far back the paged news lists reach (newest first). */
+const NEWS_WINDOW = 50;
+/** Pages of the list ("initiatives:lp:<area id or all>:P"), a profile's news ("sp:ID:P"), followed news ("np:P"). */
+export const LIST_PAGES = definePageAction(FEATURE, "lp", 1);
+export const PROFILE_PAGES = definePageAction(FEATURE, "sp", 1);
+export const NEWS_PAGES = definePageAction(FEATURE, "np");
+const ALL_AREAS = "all";
 const MAX_NEWS_LENGTH = 2000;
 const SKIP = "-";
 
@@ -49,24 +59,37 @@ export function managedInitiativeIds(grants: readonly RoleGrant[]): number[] {
 export function createInitiativesFeature(deps: InitiativesDeps): Feature {
   const back = (turn: Turn) => ({ label: turn.t("menu:back"), action: "menu:open" });
 
-  async function listForArea(turn: Turn, areaId: number | null): Promise<void> {
+  async function listForArea(turn: Turn, areaId: number | null, page = 1): Promise<void> {
     const areas = await deps.areas.list();
     const lineage = new Set(areaLineage(areas, areaId));
     const ids = areas.filter((a) => lineage.has(a.slug)).map((a) => a.id);
     const list = await deps.initiatives.listForAreas(ids);
     const place = areas.find((a) => a.id === areaId)?.name ?? turn.t("initiatives:everywhere");
-    const choices = list.map((i) => ({ label: i.name, action: `${FEATURE}:show:${i.id}` }));
-    turn.say(list.length > 0 ? "initiatives:list" : "initiatives:list-empty", { place }, [
-      ...choiceRows(choices, 1),
-      [
-        { label: turn.t("initiatives:other-place"), action: `${FEATURE}:areas` },
-        { label: turn.t("initiatives:my-news"), action: `${FEATURE}:news` },
+    // A district has hundreds of associations: a page of buttons at a time.
+    const nav = pageNavigation(turn, {
+      requested: page,
+      pageCount: Math.ceil(list.length / INITIATIVES_PER_PAGE),
+      action: LIST_PAGES,
+      keys: [areaId ?? ALL_AREAS],
+    });
+    const shown = list.slice((nav.page - 1) * INITIATIVES_PER_PAGE, nav.page * INITIATIVES_PER_PAGE);
+    const choices = shown.map((i) => ({ label: i.name, action: `${FEATURE}:show:${i.id}` }));
+    const intro = turn.t(list.length > 0 ? "initiatives:list" : "initiatives:list-empty", { place });
+    turn.reply({
+      html: nav.line ? `${intro}\n\n${nav.line}` : intro,
+      choices: [
+        ...choiceRows(choices, 1),
+        ...(nav.choices.length > 0 ? [[...nav.choices]] : []),
+        [
+          { label: turn.t("initiatives:other-place"), action: `${FEATURE}:areas` },
+          { label: turn.t("initiatives:my-news"), action: `${FEATURE}:news` },
+        ],
+        [{ label: turn.t("initiatives:delivery-mode"), action: `${FEATURE}:mode` }, back(turn)],
       ],
-      [{ label: turn.t("initiatives:delivery-mode"), action: `${FEATURE}:mode` }, back(turn)],
-    ]);
+    });
   }
 
-  async function showProfile(turn: Turn, id: number): Promise<void> {
+  async function showProfile(turn: Turn, id: number, page = 1): Promise<void> {
     const initiative = await deps.initiatives.get(id);
     if (!initiative) {
       turn.say("common:stale-action");
@@ -77,14 +100,22 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
     if (initiative.description) lines.push(turn.t("initiatives:profile-description", { text: initiative.description }));
     if (initiative.contact) lines.push(turn.t("initiatives:profile-contact", { contact: initiative.contact }));
     if (initiative.link) lines.push(turn.t("initiatives:profile-link", { link: initiative.link }));
-    const news = await deps.initiatives.latestNewsOf(id, 3);
-    if (news.length > 0) {
-      lines.push("", turn.t("initiatives:profile-news"));
-      for (const item of news) lines.push("", renderNews(deps.translator, turn.locale, item, initiative.name));
-    }
-    const logo = await deps.initiatives.logoOf(id);
+    const latest = await deps.initiatives.latestNewsOf(id, NEWS_WINDOW);
+    if (latest.length > 0) lines.push("", turn.t("initiatives:profile-news"));
+    // News items are up to 2,000 characters each: as many as fit a page, the older ones on the next.
+    const view = renderPage(turn, {
+      header: lines.join("\n"),
+      items: latest.map((item) => ({ html: renderNews(deps.translator, turn.locale, item, initiative.name), value: item })),
+      page,
+      action: PROFILE_PAGES,
+      keys: [id],
+      separator: "\n\n",
+      reserve: 300,
+    });
+    const news = view.items;
+    const logo = page === 1 ? await deps.initiatives.logoOf(id) : undefined;
     turn.reply({
-      html: lines.join("\n"),
+      html: view.html,
       ...(logo ? { image: { bytes: logo, alt: turn.t("initiatives:logo-alt", { name: initiative.name }) } } : {}),
       choices: [
         ...newsPhotoChoices(deps.translator, turn.locale, news),
@@ -95,24 +126,38 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
             : { label: turn.t("initiatives:follow"), action: `${FEATURE}:follow:${id}` },
           { label: turn.t("initiatives:back-to-list"), action: `${FEATURE}:open` },
         ],
+        ...(view.navigation.length > 0 ? [[...view.navigation]] : []),
       ],
     });
   }
 
-  async function showFollowedNews(turn: Turn): Promise<void> {
-    const news = await deps.initiatives.latestNewsFor(turn.resident.id, 5);
+  async function showFollowedNews(turn: Turn, page = 1): Promise<void> {
+    const latest = await deps.initiatives.latestNewsFor(turn.resident.id, NEWS_WINDOW);
     const followed = await deps.initiatives.followedBy(turn.resident.id);
     const choices = [[{ label: turn.t("initiatives:back-to-list"), action: `${FEATURE}:open` }, back(turn)]];
     if (followed.length === 0) {
       turn.say("initiatives:follow-none", {}, choices);
       return;
     }
-    const body = news.map((item) => renderNews(deps.translator, turn.locale, item, item.initiativeName));
-    turn.reply({
-      html: [turn.t("initiatives:my-news-title", { names: followed.map((i) => i.name).join(", ") }), ...body].join("\n\n"),
-      choices: [...newsPhotoChoices(deps.translator, turn.locale, news), ...reportChoices(turn, news), ...choices],
+    const view = renderPage(turn, {
+      header: turn.t("initiatives:my-news-title", { names: followed.map((i) => i.name).join(", ") }),
+      items: latest.map((item) => ({ html: renderNews(deps.translator, turn.locale, item, item.initiativeName), value: item })),
+      page,
+      action: NEWS_PAGES,
+      separator: "\n\n",
+      reserve: 300,
     });
-    if (news.length === 0) turn.say("initiatives:no-news-yet");
+    const news = view.items;
+    turn.reply({
+      html: view.html,
+      choices: [
+        ...newsPhotoChoices(deps.translator, turn.locale, news),
+        ...reportChoices(turn, news),
+        ...(view.navigation.length > 0 ? [[...view.navigation]] : []),
+        ...choices,
+      ],
+    });
+    if (latest.length === 0) turn.say("initiatives:no-news-yet");
   }
 
   /** One "Report: <start of the text>" choice per shown item. */
@@ -341,6 +386,17 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
       },
     ],
     async handleAction(turn, verb, args) {
+      const listPage = LIST_PAGES.parse(verb, args);
+      if (listPage) {
+        const key = listPage.keys[0]!;
+        const areaId = key === ALL_AREAS ? null : Number(key);
+        if (areaId !== null && !(await deps.areas.list()).some((a) => a.id === areaId)) return turn.say("common:stale-action");
+        return listForArea(turn, areaId, listPage.page);
+      }
+      const profilePage = PROFILE_PAGES.parse(verb, args);
+      if (profilePage) return showProfile(turn, Number(profilePage.keys[0]), profilePage.page);
+      const newsPage = NEWS_PAGES.parse(verb, args);
+      if (newsPage) return showFollowedNews(turn, newsPage.page);
       const id = Number(args[0]);
       switch (verb) {
         case "open":

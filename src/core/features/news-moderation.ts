@@ -97,14 +97,14 @@ export async function announcePendingNews(deps: NewsModerationDeps, item: NewsIt
 /** Pending news for /queue, only of initiatives whose area this moderator is responsible for. */
 export function createNewsQueueSource(deps: NewsModerationDeps): ModerationQueueSource {
   return {
-    async pendingCards(turn, limit) {
+    async pendingCards(turn, offset, limit) {
       const mine: { item: NewsItem; initiative: Initiative }[] = [];
       for (const item of await deps.initiatives.pendingNews(QUEUE_LIMIT)) {
         const initiative = await deps.initiatives.get(item.initiativeId);
         if (initiative && (await mayAct(turn, deps.areas, "moderator", initiative.areaId))) mine.push({ item, initiative });
       }
       const cards: OutboundMessage[] = [];
-      for (const { item, initiative } of mine.slice(0, Math.max(0, limit))) {
+      for (const { item, initiative } of mine.slice(offset, offset + Math.max(0, limit))) {
         const photo = await photoOfNews(deps, item);
         cards.push(newsModerationCard(deps, item, initiative, await placeOf(deps, initiative), turn.locale, photo));
       }

@@ -12,6 +12,7 @@ import { createAreaStore } from "../../../src/storage/stores/area-store.js";
 import { createFeedPreferenceStore } from "../../../src/storage/stores/feed-preference-store.js";
 import { createInitiativeStore } from "../../../src/storage/stores/initiative-store.js";
 import { createTranslator } from "../../../src/i18n/translator.js";
+import { PAGE_CHARS } from "../../../src/core/render/pager.js";
 import { createCoreHarness, createTestClock, type CoreHarness, type Person } from "../../support/core-harness.js";
 import { silentLogger } from "../../support/silent-logger.js";
 import { tinyPng } from "../../support/tiny-png.js";
@@ -416,5 +417,74 @@ describe("reporting news", () => {
     expect(texts(await h.press(bert, `initiatives:repx:${id}`))).toEqual([translator.t("de", "ideas:blocked")]);
     // Bert's refused report left nothing behind: still only Anna's report without a reason.
     expect(await h.db.prisma.report.count({ where: { targetType: "news", targetId: id, reason: null } })).toBe(1);
+  });
+});
+
+describe("long lists of initiatives and news", () => {
+  const carla: Person = { channel: "telegram", userId: "6020" };
+  let verein: number;
+  const newsText = (i: number) => `Meldung${String(i).padStart(2, "0")} ${"Der Verein lädt alle herzlich ein. ".repeat(70)}`.slice(0, 2_000);
+
+  beforeAll(async () => {
+    const prisma = h.db.prisma;
+    const hammah = await prisma.area.findUniqueOrThrow({ where: { slug: "hammah" } });
+    for (let i = 0; i < 20; i += 1) {
+      await prisma.initiative.create({ data: { slug: `verein-${i}`, name: `Verein ${String(i).padStart(2, "0")}`, areaId: hammah.id } });
+    }
+    verein = (await prisma.initiative.findUniqueOrThrow({ where: { slug: "verein-0" } })).id;
+    for (let i = 0; i < 6; i += 1) {
+      await prisma.newsItem.create({
+        data: { initiativeId: verein, authorId: "telegram:6003", text: newsText(i), status: "published", publishedAt: new Date(Date.UTC(2026, 10, 1 + i)) },
+      });
+    }
+    for (let i = 0; i < 12; i += 1) {
+      await prisma.newsItem.create({ data: { initiativeId: verein, authorId: "telegram:6003", text: `Wartend${String(i).padStart(2, "0")}`, status: "pending" } });
+    }
+    await h.onboard(carla);
+  });
+
+  /** Every page of a paged reply, following "Weiter ›". */
+  async function walk(person: Person, action: string) {
+    const pages = [(await h.press(person, action)).at(-1)!];
+    for (let next = pages[0]!.choices.find((c) => c.label === "Weiter ›"); next; next = pages.at(-1)!.choices.find((c) => c.label === "Weiter ›")) {
+      pages.push((await h.press(person, next.action)).at(-1)!);
+    }
+    return pages;
+  }
+
+  it("pages the initiatives of a village, eight buttons a page, each once", async () => {
+    const pages = await walk(carla, "initiatives:open");
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+    const names = pages.flatMap((p) => p.choices.map((c) => c.label).filter((l) => /^Verein \d\d$/.test(l)));
+    expect(names.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `Verein ${String(i).padStart(2, "0")}`));
+    for (const page of pages) expect(page.choices.filter((c) => c.action.startsWith("initiatives:show:")).length).toBeLessThanOrEqual(8);
+    expect(pages[1]!.text).toContain(`Seite 2 von ${pages.length}`);
+  });
+
+  it("pages a profile's and the followed news within the budget, each item once", async () => {
+    await h.press(carla, `initiatives:follow:${verein}`);
+    for (const action of [`initiatives:show:${verein}`, "initiatives:news"]) {
+      const pages = await walk(carla, action);
+      expect(pages.length, action).toBeGreaterThan(1);
+      for (const page of pages) expect(page.text.length).toBeLessThanOrEqual(PAGE_CHARS);
+      const seen = pages.flatMap((p) => [...p.text.matchAll(/Meldung(\d\d) /g)].map((m) => Number(m[1])));
+      expect(seen.sort(), action).toEqual([0, 1, 2, 3, 4, 5]);
+      // Each page offers to report exactly the items it shows.
+      for (const page of pages) {
+        expect(page.choices.filter((c) => c.action.startsWith("initiatives:report:")).length).toBe(page.text.match(/Meldung\d\d /g)!.length);
+      }
+    }
+  });
+
+  it("pages pending news in /queue after the ideas, reaching every item", async () => {
+    const first = await h.send(moderator, "/queue");
+    const all = [first];
+    for (let next = first.at(-1)!.choices.find((c) => c.label === "Weiter ›"); next; next = all.at(-1)!.at(-1)!.choices.find((c) => c.label === "Weiter ›")) {
+      all.push(await h.press(moderator, next.action));
+    }
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    const seen = all.flatMap((page) => page.flatMap((r) => [...r.text.matchAll(/Wartend(\d\d)/g)].map((m) => Number(m[1]))));
+    expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    for (const page of all) expect(page.filter((r) => r.choices.some((c) => c.action.startsWith("newsmod:ok:"))).length).toBeLessThanOrEqual(10);
   });
 });

@@ -8,7 +8,8 @@ import { createOutboxPublisher } from "../../../src/storage/outbox/publisher.js"
 import type { PrismaAccess } from "../../../src/storage/prisma-access.js";
 import { createAreaStore } from "../../../src/storage/stores/area-store.js";
 import { createSubscriptionStore } from "../../../src/storage/stores/subscription-store.js";
-import { createCoreHarness, type CoreHarness } from "../../support/core-harness.js";
+import { PAGE_CHARS } from "../../../src/core/render/pager.js";
+import { NO_BUTTONS, createCoreHarness, type CoreHarness } from "../../support/core-harness.js";
 
 let h: CoreHarness;
 let access: PrismaAccess | undefined;
@@ -134,5 +135,35 @@ describe("/broadcasts", () => {
     const [text] = await inGroup("/broadcasts", { user: "3005" });
     expect(text).toContain(`#${latest.id} Spielplatz Hammah`);
     expect(text).toContain("zugestellt 1 · ausstehend 2 · fehlgeschlagen 1");
+  });
+});
+
+describe("/broadcasts with many publishes", () => {
+  it("pages them within the budget, each once, by button and by number", async () => {
+    await h.db.prisma.roleAssignment.create({ data: { identity: "matrix:@admin3006:example.org", role: "admin", scope: "*", grantedBy: "test" } });
+    await h.onboard({ channel: "telegram", userId: "3005" });
+    const made: number[] = [];
+    for (let i = 0; i < 60; i += 1) {
+      const row = await h.db.prisma.broadcast.create({ data: { origin: `news:${9000 + i}:published`, title: `Rundruf${String(i).padStart(2, "0")} ${"Feuerwehr Hammah lädt ein. ".repeat(3)}` } });
+      made.push(row.id);
+    }
+    const first = (await h.send({ channel: "telegram", userId: "3005" }, "/broadcasts"))[0]!;
+    const pageCount = Number(/Seite 1 von (\d+)/.exec(first.text)![1]);
+    expect(pageCount).toBeGreaterThan(1);
+    const pages = [first];
+    for (let next = first.choices.find((c) => c.label === "Weiter ›"); next; next = pages.at(-1)!.choices.find((c) => c.label === "Weiter ›")) {
+      pages.push((await h.press({ channel: "telegram", userId: "3005" }, next.action))[0]!);
+    }
+    expect(pages).toHaveLength(pageCount);
+    for (const page of pages) expect(page.text.length).toBeLessThanOrEqual(PAGE_CHARS);
+    const seen = pages.flatMap((p) => [...p.text.matchAll(/#(\d+) Rundruf/g)].map((m) => Number(m[1])));
+    expect(seen.sort((a, b) => a - b)).toEqual(made);
+
+    // Matrix has no buttons: "1" is "Next ›" on the first page.
+    const admin = { channel: "matrix" as const, userId: "@admin3006:example.org" };
+    await h.onboard(admin);
+    const numbered = (await h.send(admin, "/broadcasts", NO_BUTTONS))[0]!;
+    expect(numbered.choices.map((c) => c.label)).toEqual(["Weiter ›"]);
+    expect((await h.send(admin, "1", NO_BUTTONS))[0]!.text).toContain(`Seite 2 von ${pageCount}`);
   });
 });

@@ -56,11 +56,12 @@ export interface IdeasDeps extends IdeasStores {
 
 /**
  * Other pending items for /queue, already limited to what this moderator may decide: how many
- * there are, and the cards of the oldest `limit` (only those load their photos).
+ * there are, and the cards of `limit` of them from `offset` on, oldest first (only those load
+ * their photos), for the queue's current page.
  *
  * @example
- * const news: ModerationQueueSource = { pendingCards: async (turn, limit) => ({ total: 1, cards: [{ html: "…" }] }) };
+ * const news: ModerationQueueSource = { pendingCards: async (turn, offset, limit) => ({ total: 1, cards: [{ html: "…" }] }) };
  */
 export interface ModerationQueueSource {
-  pendingCards(turn: Turn, limit: number): Promise<{ readonly total: number; readonly cards: readonly OutboundMessage[] }>;
+  pendingCards(turn: Turn, offset: number, limit: number): Promise<{ readonly total: number; readonly cards: readonly OutboundMessage[] }>;
 }

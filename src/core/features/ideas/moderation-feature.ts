@@ -9,8 +9,16 @@ import type { TransitionOutcome } from "./idea-ports.js";
 import { moderationCard } from "./moderators.js";
 import { announceApproved, notifyStatus } from "./notify.js";
 import { storedPhoto } from "../photo-step.js";
+import { definePageAction, pageNavigation, renderPage } from "../../render/pager.js";
 
+/** Pages of `/audit N` ("mod:aup:N:page") and of `/queue` ("mod:qp:page"). */
+export const AUDIT_PAGES = definePageAction("mod", "aup", 1);
+export const QUEUE_PAGES = definePageAction("mod", "qp");
+
+/** Cards per page of /queue: each is a message of its own, perhaps with a photo. */
 const QUEUE_SHOWN = 10;
+/** Pending ideas /queue reads at most; a moderator works from the oldest. */
+const QUEUE_LIMIT = 200;
 const AUDIT_DEFAULT = 20;
 const AUDIT_MAX = 100;
 const REASON_MAX = 500;
@@ -80,34 +88,54 @@ export function createModerationFeature(deps: IdeasDeps): Feature {
     turn.say(`ideas:mod-done-${to}`, { id, title: idea.title, reason: reason ?? "" });
   }
 
-  async function queue(turn: Turn): Promise<void> {
+  /**
+   * The queue, QUEUE_SHOWN cards a page: the moderator's pending ideas first, then the other
+   * sources' items (news), oldest first. Each card is its own message (with photo and buttons);
+   * the page line and "‹ Previous" / "Next ›" come last, so on channels without buttons the
+   * numbers answer the navigation.
+   */
+  async function queue(turn: Turn, page: number): Promise<void> {
     if (!(await mayAct(turn, deps.areas, "moderator", "any"))) return deny(turn);
-    const pending = await deps.ideas.listByStatus(["pending"], "oldest", 200);
+    const pending = await deps.ideas.listByStatus(["pending"], "oldest", QUEUE_LIMIT);
     const mine = [];
     for (const idea of pending) if (await mayAct(turn, deps.areas, "moderator", idea.areaId)) mine.push(idea);
-    let othersTotal = 0;
-    const others: OutboundMessage[] = [];
-    for (const source of deps.queueSources ?? []) {
-      const found = await source.pendingCards(turn, QUEUE_SHOWN - others.length);
-      othersTotal += found.total;
-      others.push(...found.cards);
-    }
-    if (mine.length === 0 && othersTotal === 0) {
+    const sources = deps.queueSources ?? [];
+    const totals = [];
+    for (const source of sources) totals.push((await source.pendingCards(turn, 0, 0)).total);
+    const othersTotal = totals.reduce((sum, n) => sum + n, 0);
+    const total = mine.length + othersTotal;
+    if (total === 0) {
       turn.say("ideas:queue-empty");
       return;
     }
-    if (mine.length > 0) {
-      turn.say("ideas:queue-heading", { count: mine.length, shown: Math.min(QUEUE_SHOWN, mine.length) });
+    const nav = pageNavigation(turn, { requested: page, pageCount: Math.ceil(total / QUEUE_SHOWN), action: QUEUE_PAGES });
+    const from = (nav.page - 1) * QUEUE_SHOWN;
+    const to = from + QUEUE_SHOWN;
+    const ideasHere = mine.slice(from, to);
+    if (ideasHere.length > 0) {
+      turn.say("ideas:queue-heading", { count: mine.length, shown: ideasHere.length });
       const names = new Map((await deps.areas.list()).map((a) => [a.id, a.name]));
-      for (const idea of mine.slice(0, QUEUE_SHOWN)) {
+      for (const idea of ideasHere) {
         const photo = await storedPhoto(deps.photos, idea.photoId);
         turn.reply(moderationCard(deps, idea, idea.areaId === null ? null : (names.get(idea.areaId) ?? null), turn.locale, photo));
       }
     }
-    if (othersTotal > 0) {
+    // Positions after the ideas belong to the sources, one after the other.
+    let start = mine.length;
+    const others: OutboundMessage[] = [];
+    for (const [index, source] of sources.entries()) {
+      const end = start + totals[index]!;
+      const offset = Math.max(from, start) - start;
+      const limit = Math.min(to, end) - Math.max(from, start);
+      if (limit > 0) others.push(...(await source.pendingCards(turn, offset, limit)).cards);
+      start = end;
+    }
+    if (others.length > 0) {
       turn.say("ideas:queue-other-heading", { count: othersTotal, shown: others.length });
       for (const card of others) turn.reply(card);
     }
+    // The cards are messages of their own; the last message carries the page line and navigation.
+    if (nav.line) turn.reply({ html: nav.line, ...(nav.choices.length > 0 ? { choices: [nav.choices] } : {}) });
   }
 
   async function withReason(
@@ -152,30 +180,33 @@ export function createModerationFeature(deps: IdeasDeps): Feature {
     turn.say("ideas:modchat-set");
   }
 
-  async function audit(turn: Turn, args: string): Promise<void> {
+  /** `/audit N`: the latest N entries, paged; "mod:aup:N:P" is page P of the same N. */
+  async function audit(turn: Turn, args: string, page = 1): Promise<void> {
     if (!(await isGlobalAdmin(turn))) return deny(turn);
-    const wanted = parseId(args) ?? AUDIT_DEFAULT;
-    const entries = await deps.audit.recent(Math.min(AUDIT_MAX, Math.max(1, wanted)));
+    const wanted = Math.min(AUDIT_MAX, Math.max(1, parseId(args) ?? AUDIT_DEFAULT));
+    const entries = await deps.audit.recent(wanted);
     if (entries.length === 0) {
       turn.say("ideas:audit-empty");
       return;
     }
-    const lines = entries.map((e) =>
-      turn.t(e.reason ? "ideas:audit-line-reason" : "ideas:audit-line", {
+    const items = entries.map((e) => ({
+      html: turn.t(e.reason ? "ideas:audit-line-reason" : "ideas:audit-line", {
         at: stamp(e.createdAt),
         actor: e.actor.name,
         action: readable(turn, "ideas:audit-action-", e.action),
         target: `${readable(turn, "ideas:audit-target-", e.targetType)} ${e.targetId}`,
         reason: e.reason ?? "",
       }),
-    );
-    turn.reply({ html: [turn.t("ideas:audit-heading", { count: entries.length }), ...lines].join("\n") });
+      value: undefined,
+    }));
+    const view = renderPage(turn, { header: turn.t("ideas:audit-heading", { count: entries.length }), items, page, action: AUDIT_PAGES, keys: [wanted] });
+    turn.reply({ html: view.html, ...(view.navigation.length > 0 ? { choices: [view.navigation] } : {}) });
   }
 
   return {
     id: "mod",
     commands: [
-      { name: "queue", scope: "any", audience: "moderator", descriptionKey: "ideas:command-queue", run: (turn) => queue(turn) },
+      { name: "queue", scope: "any", audience: "moderator", descriptionKey: "ideas:command-queue", run: (turn) => queue(turn, 1) },
       {
         name: "approve",
         scope: "any",
@@ -204,6 +235,10 @@ export function createModerationFeature(deps: IdeasDeps): Feature {
       { name: "audit", scope: "any", audience: "admin", descriptionKey: "ideas:command-audit", run: (turn, args) => audit(turn, args) },
     ],
     async handleAction(turn, verb, args) {
+      const auditPage = AUDIT_PAGES.parse(verb, args);
+      if (auditPage) return audit(turn, auditPage.keys[0]!, auditPage.page);
+      const queuePage = QUEUE_PAGES.parse(verb, args);
+      if (queuePage) return queue(turn, queuePage.page);
       const id = parseId(args[0]);
       if (verb === "ok") return decide(turn, id, ["pending"], "approved", null, "idea.approve");
       if (verb === "no") {

@@ -1,8 +1,37 @@
 import type { Turn } from "../../conversation/turn.js";
 import { isAnswerable, isAnswered, localized, type DraftAnswer, type Survey, type SurveyDraft, type SurveyQuestion } from "../../model/survey.js";
-import { escapeHtml } from "../../render/plain-text.js";
+import { PAGE_CHARS, cutText, shortenedHtml } from "../../render/pager.js";
+import { escapeHtml, htmlToPlain } from "../../render/plain-text.js";
 import { SURVEYS_FEATURE, appliesTo, type SurveysDeps } from "./survey-deps.js";
 import { describeAnswer, questionMessage, scaleValues, textLimit } from "./question-view.js";
+
+/** Characters of an answer the confirmation shows before shortening it (the stored answer stays whole). */
+export const ANSWER_PREVIEW = 300;
+/** Room per question for its number, arrow, line breaks and the "(2.345 Zeichen)" note. */
+const LINE_OVERHEAD = 40;
+
+/**
+ * The confirmation's lines, "1. Question\n   → answer", within `budget` plain-text characters
+ * whatever the survey: answers beyond ANSWER_PREVIEW are shortened with their length, and when a
+ * survey has so many questions that even that is too long, every question and answer gets an equal
+ * share of the budget (at most 50 questions, so each keeps a readable start).
+ */
+export function summaryLines(
+  text: Parameters<typeof shortenedHtml>[0],
+  entries: readonly { readonly position: number; readonly question: string; readonly answer: string }[],
+  budget: number,
+): string[] {
+  const render = (questionMax: number, answerMax: number) =>
+    entries.map(
+      (e) => `${e.position + 1}. ${escapeHtml(cutText(e.question, questionMax))}\n   → <i>${shortenedHtml(text, e.answer, answerMax)}</i>`,
+    );
+  const fits = (lines: readonly string[]) => lines.reduce((sum, line) => sum + htmlToPlain(line).length + 1, 0) <= budget;
+  const generous = render(Number.POSITIVE_INFINITY, ANSWER_PREVIEW);
+  if (fits(generous)) return generous;
+  const share = Math.max(20, Math.floor(budget / Math.max(1, entries.length)) - LINE_OVERHEAD);
+  const questionMax = Math.max(10, Math.floor(share / 2));
+  return render(questionMax, Math.max(10, Math.min(ANSWER_PREVIEW, share - Math.min(questionMax, share / 2))));
+}
 
 /**
  * Answering a survey, one question per message. Where the resident stands lives in the survey
@@ -38,12 +67,15 @@ export function createAnswerFlow(deps: SurveysDeps) {
 
   function summary(turn: Turn, survey: Survey, draft: SurveyDraft): void {
     turn.enter(SURVEYS_FEATURE, "summary", { s: survey.id });
-    const lines = survey.questions.map(
-      (q) => `${q.position + 1}. ${escapeHtml(localized(q.text, turn.locale))}\n   → <i>${escapeHtml(describeAnswer(turn, q, draft.answers[String(q.position)]))}</i>`,
+    const frame = [turn.t("surveys:summary", { title: localized(survey.title, turn.locale) }), turn.t("surveys:summary-confirm")];
+    const lines = summaryLines(
+      turn,
+      survey.questions.map((q) => ({ position: q.position, question: localized(q.text, turn.locale), answer: describeAnswer(turn, q, draft.answers[String(q.position)]) })),
+      PAGE_CHARS - frame.reduce((sum, line) => sum + htmlToPlain(line).length + 1, 0),
     );
     const s = survey.id;
     turn.reply({
-      html: [turn.t("surveys:summary", { title: localized(survey.title, turn.locale) }), ...lines, turn.t("surveys:summary-confirm")].join("\n"),
+      html: [frame[0]!, ...lines, frame[1]!].join("\n"),
       choices: [
         [{ label: turn.t(draft.changing ? "surveys:send-change" : "surveys:send"), action: `surveys:send:${s}` }],
         [

@@ -1,7 +1,14 @@
 import type { Turn } from "../../conversation/turn.js";
 import type { Choice, OutboundMessage } from "../../model/outbound-message.js";
 import { isAnswered, localized, type DraftAnswer, type Survey, type SurveyQuestion } from "../../model/survey.js";
+import { cutText } from "../../render/pager.js";
 import { escapeHtml } from "../../render/plain-text.js";
+
+/**
+ * How much of an earlier free-text answer a question shows again: enough to recognise it, while
+ * the question, its hint and the text stay far below Telegram's 4,096 characters.
+ */
+export const CURRENT_TEXT_PREVIEW = 1_000;
 
 /** Longest accepted free text when the survey file sets none. */
 export const DEFAULT_TEXT_LENGTH = 500;
@@ -84,7 +91,12 @@ export function questionMessage(turn: Turn, survey: Survey, question: SurveyQues
     `<b>${escapeHtml(localized(question.text, turn.locale))}</b>`,
     `<i>${turn.t(hint.key, hint.values)}${question.required ? "" : ` ${turn.t("surveys:optional")}`}</i>`,
   ];
-  if (question.type === "text" && answer?.text !== undefined) lines.push(turn.t("surveys:current-text", { text: answer.text }));
+  if (question.type === "text" && answer?.text !== undefined) {
+    const whole = answer.text;
+    const shown = turn.t("surveys:current-text", { text: cutText(whole, CURRENT_TEXT_PREVIEW) });
+    const length = new Intl.NumberFormat(turn.locale).format(whole.length);
+    lines.push(whole.length > CURRENT_TEXT_PREVIEW ? `${shown} ${turn.t("common:shortened", { count: whole.length, length })}` : shown);
+  }
   return { html: lines.join("\n"), choices: rows };
 }
 

@@ -6,14 +6,26 @@ import { isAnswerable, localized, type Survey, type SurveyStatus } from "../../m
 import { DEFAULT_LOCALE } from "../../model/locale.js";
 import { announcement } from "./survey-announcement.js";
 import { formatDate, parseId, type SurveysDeps } from "./survey-deps.js";
+import { definePageAction, renderPage } from "../../render/pager.js";
 import type { createSurveyResults } from "./survey-results.js";
+
+/** Pages of /surveys, the overview of every survey ever imported. */
+export const OVERVIEW_PAGES = definePageAction("surveys", "ovp");
+
+/** The admin commands, and what the free-text pages of /survey_results answer to. */
+export interface SurveyAdmin {
+  readonly commands: CommandSpec[];
+  /** Page `page` of a survey's free texts, or one text whole, if the sender may manage the survey. */
+  texts(turn: Turn, surveyId: number, page: number | { readonly answerId: string }): Promise<void>;
+  overview(turn: Turn, page: number): Promise<void>;
+}
 
 /**
  * Bot commands for admins: /surveys, /survey_open, /survey_close, /survey_publish, /survey_results,
  * /survey_publish_text and /survey_announce. A survey for one village may be managed by an admin of
  * that village (or above); the overview needs any admin grant.
  */
-export function createSurveyAdminCommands(deps: SurveysDeps, results: ReturnType<typeof createSurveyResults>): CommandSpec[] {
+export function createSurveyAdmin(deps: SurveysDeps, results: ReturnType<typeof createSurveyResults>): SurveyAdmin {
   const { surveys, clock } = deps;
 
   async function manages(turn: Turn, survey: Survey | undefined): Promise<boolean> {
@@ -47,23 +59,25 @@ export function createSurveyAdminCommands(deps: SurveysDeps, results: ReturnType
 
   const title = (turn: Turn, survey: Survey) => localized(survey.title, turn.locale);
 
-  async function overview(turn: Turn): Promise<void> {
+  async function overview(turn: Turn, page: number): Promise<void> {
     if (!(await mayManage(turn, undefined))) return;
     const all = await surveys.overview();
     if (all.length === 0) {
       turn.say("surveys:admin-none");
       return;
     }
-    const lines = all.map(({ survey, responses }) =>
-      turn.t("surveys:admin-list-item", {
+    const items = all.map(({ survey, responses }) => ({
+      html: turn.t("surveys:admin-list-item", {
         id: survey.id,
         title: title(turn, survey),
         status: turn.t(`surveys:status-${survey.status}`),
         responses,
         closes: formatDate(survey.closesAt, turn.locale, deps.timeZone),
       }),
-    );
-    turn.reply({ html: [turn.t("surveys:admin-list-title"), ...lines].join("\n") });
+      value: undefined,
+    }));
+    const view = renderPage(turn, { header: turn.t("surveys:admin-list-title"), items, page, action: OVERVIEW_PAGES });
+    turn.reply({ html: view.html, ...(view.navigation.length > 0 ? { choices: [view.navigation] } : {}) });
   }
 
   async function open(turn: Turn, args: string): Promise<void> {
@@ -108,6 +122,13 @@ export function createSurveyAdminCommands(deps: SurveysDeps, results: ReturnType
     for (const message of await results.render(turn, survey, true)) turn.reply(message);
   }
 
+  async function texts(turn: Turn, surveyId: number, page: number | { readonly answerId: string }): Promise<void> {
+    const survey = await target(turn, String(surveyId));
+    if (!survey) return;
+    if (typeof page === "number") await results.showTextPage(turn, survey, true, page);
+    else await results.showWholeText(turn, survey, true, page.answerId);
+  }
+
   async function publishText(turn: Turn, args: string): Promise<void> {
     const answerId = args.trim().toUpperCase();
     if (!/^[0-9A-Z]{6,20}$/.test(answerId)) {
@@ -131,8 +152,8 @@ export function createSurveyAdminCommands(deps: SurveysDeps, results: ReturnType
   }
 
   const admin = "admin" as const;
-  return [
-    { name: "surveys", scope: "any", audience: admin, descriptionKey: "surveys:command-surveys", run: (turn) => overview(turn) },
+  const commands: CommandSpec[] = [
+    { name: "surveys", scope: "any", audience: admin, descriptionKey: "surveys:command-surveys", run: (turn) => overview(turn, 1) },
     { name: "survey_open", scope: "any", audience: admin, descriptionKey: "surveys:command-open", run: open },
     {
       name: "survey_close",
@@ -153,4 +174,5 @@ export function createSurveyAdminCommands(deps: SurveysDeps, results: ReturnType
     { name: "survey_publish_text", scope: "private", audience: admin, descriptionKey: "surveys:command-publish-text", run: publishText },
     { name: "survey_announce", scope: "group", audience: admin, descriptionKey: "surveys:command-announce", run: announce },
   ];
+  return { commands, texts, overview };
 }

@@ -2,18 +2,20 @@ import type { Feature } from "../../conversation/feature.js";
 import type { Turn } from "../../conversation/turn.js";
 import { createAnswerFlow } from "./answer-flow.js";
 import { surveyDeepLink } from "./survey-announcement.js";
-import { createSurveyAdminCommands } from "./survey-admin.js";
+import { OVERVIEW_PAGES, createSurveyAdmin } from "./survey-admin.js";
 import { SURVEYS_FEATURE, parseId, type SurveysDeps } from "./survey-deps.js";
 import { createSurveyList } from "./survey-list.js";
-import { createSurveyResults } from "./survey-results.js";
+import { ADMIN_TEXT_PAGES, RESIDENT_TEXT_PAGES, WHOLE_TEXT_VERBS, createSurveyResults } from "./survey-results.js";
 
 /**
  * Surveys: the "Surveys" menu entry, answering, results, the deep link "survey_<id>" and the admin
  * commands.
  *
  * Actions (all "surveys:…", at most about 30 characters): list, open:S, start:S, change:S,
- * pick:S:Q:V, tog:S:Q:P, other:S:Q, done:S:Q, back:S:Q, skip:S:Q, send:S, res:S — S is the survey
- * id, Q the question position, V an option position or a scale / yes-no value, P an option position.
+ * pick:S:Q:V, tog:S:Q:P, other:S:Q, done:S:Q, back:S:Q, skip:S:Q, send:S, res:S, and for the
+ * paged lists ovp:N (admin overview), atp:S:N / rtp:S:N (free texts for admins / residents) and
+ * txa:S:A / txr:S:A (one free text whole, from the admin's or a resident's list) — S is the survey id, Q the question position, V an option position
+ * or a scale / yes-no value, P an option position, N a page, A a free text's answer id.
  *
  * @example
  * const surveys = createSurveysFeature({ surveys: store, areas, publisher, translator, clock, charts, organiser: "Samtgemeinde" });
@@ -23,6 +25,7 @@ export function createSurveysFeature(deps: SurveysDeps): Feature {
   const flow = createAnswerFlow(deps);
   const list = createSurveyList(deps);
   const results = createSurveyResults(deps);
+  const admin = createSurveyAdmin(deps, results);
 
   /** Surveys are only ever answered in the private chat, where nobody reads along. */
   function privateOnly(turn: Turn, surveyId: number): boolean {
@@ -36,7 +39,7 @@ export function createSurveysFeature(deps: SurveysDeps): Feature {
     menuEntries: [{ order: 10, labelKey: "menu:surveys", action: "surveys:list" }],
     commands: [
       { name: "survey", scope: "private", descriptionKey: "surveys:command-list", run: (turn) => list.list(turn) },
-      ...createSurveyAdminCommands(deps, results),
+      ...admin.commands,
     ],
     deepLinks: {
       async survey(turn, argument) {
@@ -50,6 +53,11 @@ export function createSurveysFeature(deps: SurveysDeps): Feature {
     },
     async handleAction(turn, verb, args) {
       if (verb === "list") return list.list(turn);
+      const overviewPage = OVERVIEW_PAGES.parse(verb, args);
+      if (overviewPage) return admin.overview(turn, overviewPage.page);
+      const adminPage = ADMIN_TEXT_PAGES.parse(verb, args);
+      const residentPage = RESIDENT_TEXT_PAGES.parse(verb, args);
+      const wholeId = /^[0-9A-Z]{6,20}$/.test(args[1] ?? "") ? args[1] : undefined;
       const s = parseId(args[0]);
       const q = parseId(args[1]);
       const v = parseId(args[2]);
@@ -70,6 +78,11 @@ export function createSurveysFeature(deps: SurveysDeps): Feature {
         case "res":
           return results.showToResident(turn, s);
       }
+      // Free texts are shown in the private chat only (privateOnly above), like /survey_results.
+      if (adminPage) return admin.texts(turn, s, adminPage.page);
+      if (residentPage) return results.residentTexts(turn, s, residentPage.page);
+      if (wholeId !== undefined && verb === WHOLE_TEXT_VERBS.admin) return admin.texts(turn, s, { answerId: wholeId });
+      if (wholeId !== undefined && verb === WHOLE_TEXT_VERBS.resident) return results.residentTexts(turn, s, { answerId: wholeId });
       if (q === undefined) {
         turn.say("common:stale-action");
         return;

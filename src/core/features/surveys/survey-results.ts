@@ -1,13 +1,23 @@
 import type { Turn } from "../../conversation/turn.js";
 import type { OutboundImage, OutboundMessage } from "../../model/outbound-message.js";
 import { localized, type Survey, type SurveyQuestion } from "../../model/survey.js";
-import type { QuestionResult } from "../../ports/survey-store.js";
+import type { Choice } from "../../model/outbound-message.js";
+import type { FreeTextAnswer, QuestionResult, SurveyResults } from "../../ports/survey-store.js";
+import { definePageAction, renderPage, shortenedHtml, type PageItem } from "../../render/pager.js";
 import { escapeHtml } from "../../render/plain-text.js";
 import { scaleLabel, scaleValues } from "./question-view.js";
 import { resultsVisible, type SurveysDeps } from "./survey-deps.js";
 
-/** At most this many free texts per question in the chat; the export has all of them. */
-const MAX_TEXTS = 30;
+/**
+ * A free text longer than this is shortened in the paged list, with a choice to read it whole:
+ * long enough for a real answer, short enough that a page holds several (texts may be 4,000).
+ */
+export const TEXT_PREVIEW = 600;
+/** Pages of the free texts: admins see all of them, residents the published ones. */
+export const ADMIN_TEXT_PAGES = definePageAction("surveys", "atp", 1);
+export const RESIDENT_TEXT_PAGES = definePageAction("surveys", "rtp", 1);
+/** "surveys:txa:S:ANSWERID" (from the admin's list) or "…txr…" (a resident's) shows one free text whole. */
+export const WHOLE_TEXT_VERBS = { admin: "txa", resident: "txr" } as const;
 
 interface Bar {
   readonly label: string;
@@ -40,8 +50,19 @@ export function barsOf(turn: Turn, question: SurveyQuestion, result: QuestionRes
  * only the free texts an admin published.
  */
 export function createSurveyResults(deps: SurveysDeps) {
+  /**
+   * The title, one message per question (counts, shares and a chart), and the first page of the
+   * free texts. Free texts are paged on their own: a question may have hundreds, each up to
+   * 4,000 characters, and only the last message's choices can be answered by number.
+   */
   async function render(turn: Turn, survey: Survey, admin: boolean): Promise<OutboundMessage[]> {
     const results = await deps.surveys.results(survey);
+    const messages = await overview(turn, survey, admin, results);
+    const texts = textPage(turn, survey, admin, results, 1);
+    return texts ? [...messages, texts] : messages;
+  }
+
+  async function overview(turn: Turn, survey: Survey, admin: boolean, results: SurveyResults): Promise<OutboundMessage[]> {
     const percent = new Intl.NumberFormat(turn.locale, { style: "percent", maximumFractionDigits: 0 });
     const share = (count: number, of: number) => (of > 0 ? percent.format(count / of) : percent.format(0));
     const title = localized(survey.title, turn.locale);
@@ -61,20 +82,68 @@ export function createSurveyResults(deps: SurveysDeps) {
         const average = new Intl.NumberFormat(turn.locale, { maximumFractionDigits: 1 }).format(sum / result.respondents);
         lines.push(turn.t("surveys:results-average", { average }));
       }
-      const texts = admin ? result.texts : result.texts.filter((t) => t.published);
-      if (texts.length > 0) {
-        lines.push(turn.t(admin ? "surveys:results-texts-admin" : "surveys:results-texts"));
-        for (const text of texts.slice(0, MAX_TEXTS)) {
-          const suffix = admin ? ` <code>${escapeHtml(text.answerId)}</code>${text.published ? ` ${turn.t("surveys:text-published-mark")}` : ""}` : "";
-          lines.push(`• ${escapeHtml(text.text)}${suffix}`);
-        }
-        if (texts.length > MAX_TEXTS) lines.push(turn.t("surveys:results-more-texts", { count: texts.length - MAX_TEXTS }));
-      }
       const html = lines.join("\n");
       const image = bars.length > 0 && turn.capabilities.images ? await chart(turn, question, bars, result.respondents, share) : undefined;
       messages.push(image ? { html, image } : { html });
     }
     return messages;
+  }
+
+  const visibleTexts = (result: QuestionResult, admin: boolean): readonly FreeTextAnswer[] =>
+    admin ? result.texts : result.texts.filter((t) => t.published);
+
+  /** One page of the free texts, grouped under their questions; undefined when there are none. */
+  function textPage(turn: Turn, survey: Survey, admin: boolean, results: SurveyResults, page: number): OutboundMessage | undefined {
+    const items: PageItem<FreeTextAnswer | undefined>[] = [];
+    for (const question of survey.questions) {
+      const result = results.questions.find((r) => r.questionId === question.id);
+      if (!result) continue;
+      const group = `<b>${question.position + 1}. ${escapeHtml(localized(question.text, turn.locale))}</b>`;
+      for (const text of visibleTexts(result, admin)) {
+        const shortened = text.text.length > TEXT_PREVIEW;
+        const suffix = admin ? ` <code>${escapeHtml(text.answerId)}</code>${text.published ? ` ${turn.t("surveys:text-published-mark")}` : ""}` : "";
+        items.push({
+          html: `• ${shortenedHtml(turn, text.text, TEXT_PREVIEW)}${suffix}`,
+          group,
+          value: shortened ? text : undefined,
+          ...(shortened ? { choiceChars: 40 } : {}),
+        });
+      }
+    }
+    if (items.length === 0) return undefined;
+    const action = admin ? ADMIN_TEXT_PAGES : RESIDENT_TEXT_PAGES;
+    const view = renderPage(turn, {
+      header: turn.t(admin ? "surveys:results-texts-admin" : "surveys:results-texts", { title: localized(survey.title, turn.locale), count: items.length }),
+      items,
+      page,
+      action,
+      keys: [survey.id],
+    });
+    const whole: Choice[][] = view.items
+      .filter((t): t is FreeTextAnswer => t !== undefined)
+      .map((t) => [{ label: turn.label("surveys:read-whole", { text: t.text.slice(0, 20) }), action: `surveys:${WHOLE_TEXT_VERBS[admin ? "admin" : "resident"]}:${survey.id}:${t.answerId}` }]);
+    const choices = [...whole, ...(view.navigation.length > 0 ? [[...view.navigation]] : [])];
+    return { html: view.html, ...(choices.length > 0 ? { choices } : {}) };
+  }
+
+  /** Page `page` of the free texts alone (the charts are not sent again). */
+  async function showTextPage(turn: Turn, survey: Survey, admin: boolean, page: number): Promise<void> {
+    const message = textPage(turn, survey, admin, await deps.surveys.results(survey), page);
+    if (message) turn.reply(message);
+    else turn.say("surveys:results-no-texts");
+  }
+
+  /** One free text whole; residents only see published ones. */
+  async function showWholeText(turn: Turn, survey: Survey, admin: boolean, answerId: string): Promise<void> {
+    const results = await deps.surveys.results(survey);
+    const found = results.questions.flatMap((r) => visibleTexts(r, admin)).find((t) => t.answerId === answerId);
+    if (!found) {
+      turn.say("common:stale-action");
+      return;
+    }
+    // The label is short and the text at most 4,000 characters (the longest maxLength), so it fits one message.
+    turn.reply({ html: `${turn.t(admin ? "surveys:whole-text-admin" : "surveys:whole-text", { id: answerId })}
+${escapeHtml(found.text)}` });
   }
 
   async function chart(turn: Turn, question: SurveyQuestion, bars: Bar[], respondents: number, share: (count: number, of: number) => string): Promise<OutboundImage> {
@@ -100,5 +169,16 @@ export function createSurveyResults(deps: SurveysDeps) {
     for (const message of await render(turn, survey, false)) turn.reply(message);
   }
 
-  return { render, showToResident };
+  /** A resident's page of published free texts, or one of them whole, while results are visible. */
+  async function residentTexts(turn: Turn, surveyId: number, page: number | { readonly answerId: string }): Promise<void> {
+    const survey = await deps.surveys.get(surveyId);
+    if (!survey || !resultsVisible(survey)) {
+      turn.say("surveys:results-hidden", {}, [[{ label: turn.t("surveys:all"), action: "surveys:list" }]]);
+      return;
+    }
+    if (typeof page === "number") await showTextPage(turn, survey, false, page);
+    else await showWholeText(turn, survey, false, page.answerId);
+  }
+
+  return { render, showToResident, residentTexts, showTextPage, showWholeText };
 }

@@ -111,13 +111,14 @@ describe("results", () => {
   it("count and share per question, with every free text and its id for admins", async () => {
     const r = await sh.h.send(admin, `/survey_results ${survey.id}`);
     expect(r[0]!.text).toContain("Village survey (open)\n4 responses");
-    const [single, multiple, scale, yesno, text] = r.slice(1).map((m) => m.text);
+    const [single, multiple, scale, yesno, text, freeTexts] = r.slice(1).map((m) => m.text);
     expect(single).toContain("4 answered this question.");
     expect(single).toContain("Bakery: 2 (50%)");
     expect(single).toContain("Doctor: 1 (25%)");
     expect(single).toContain("Bus: 0 (0%)");
     expect(single).toContain("Other: 1 (25%)");
-    expect(single).toContain("• Kino");
+    // Free texts ("other" included) follow on their own, paged message, under their question.
+    expect(freeTexts).toContain("1. What is missing?\n• Kino");
     expect(multiple).toContain("Cycle paths: 3 (75%)");
     expect(multiple).toContain("Playground: 2 (50%)");
     expect(multiple).toContain("Street lights: 1 (25%)");
@@ -127,13 +128,15 @@ describe("results", () => {
     expect(yesno).toContain("3 answered this question.");
     expect(yesno).toContain("Yes: 2 (67%)");
     expect(yesno).toContain("No: 1 (33%)");
-    expect(text).toMatch(/• Mehr Bänke [0-9A-Z]{10}/);
+    expect(text).toContain("4 answered this question.");
+    expect(freeTexts).toContain("Free texts: Village survey (5 answers)");
+    expect(freeTexts).toMatch(/5\. Your idea\?\n(• .+\n){0,3}• Mehr Bänke [0-9A-Z]{10}/);
   });
 
   it("attach a bar chart PNG per choice question on channels with images, and none for free text", async () => {
     const r = await sh.h.send(admin, `/survey_results ${survey.id}`);
     const withImages = r.slice(1).map((m) => m.message.image);
-    expect(withImages.map((i) => i !== undefined)).toEqual([true, true, true, true, false]);
+    expect(withImages.map((i) => i !== undefined)).toEqual([true, true, true, true, false, false]);
     const first = withImages[0]!;
     expect(first.alt).toContain("Bar chart for “What is missing?”: Bakery: 2; Doctor: 1; Bus: 0; Other: 1");
     const png = decodePng(first.bytes);
@@ -150,7 +153,7 @@ describe("results", () => {
 
   it("publish to residents with only the free texts an admin chose", async () => {
     const full = await sh.h.send(admin, `/survey_results ${survey.id}`);
-    const id = /• Ein Café ([0-9A-Z]{10})/.exec(full[5]!.text)![1]!;
+    const id = /• Ein Café ([0-9A-Z]{10})/.exec(full.at(-1)!.text)![1]!;
     const published = await sh.h.send(admin, `/survey_publish_text ${id}`);
     expect(published[0]!.text).toContain(`Answer ${id} is now visible`);
     expect((await sh.h.send(admin, "/survey_publish_text ZZZZZZZZZZ"))[0]!.text).toContain("no free-text answer");
