@@ -1,9 +1,8 @@
-import { readFile } from "node:fs/promises";
 import { localized, type DraftAnswer, type Survey, type SurveyQuestion } from "../core/model/survey.js";
 import type { AreaStore, UnitOfWork } from "../core/ports/stores.js";
 import type { ExportedResponse, SurveyStore } from "../core/ports/survey-store.js";
 import { AdminError } from "./admin-error.js";
-import { SurveyFileError, parseSurveyFile, toNewSurvey } from "./survey-file.js";
+import { SurveyFileError, parseSurveyFile, readSurveyFile, toNewSurvey } from "./survey-file.js";
 
 export { describeSurveyFileError, SurveyFileError } from "./survey-file.js";
 
@@ -23,7 +22,7 @@ export interface SurveyCommandDeps {
  * const survey = await importSurveyFile("examples/surveys/dorfentwicklung-hammah.yaml", deps);
  */
 export async function importSurveyFile(path: string, deps: SurveyCommandDeps): Promise<Survey> {
-  const source = await readFile(path, "utf8");
+  const source = await readSurveyFile(path);
   const { parsed, locate } = parseSurveyFile(source, path);
   return deps.unitOfWork.run(async () => {
     let areaId: number | null = null;

@@ -1,7 +1,9 @@
 import { z } from "zod";
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type YAMLError } from "yaml";
+import { open } from "node:fs/promises";
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type YAMLError } from "yaml";
 import type { NewSurvey, NewSurveyQuestion } from "../core/ports/survey-store.js";
 import type { LocalizedText } from "../core/model/survey.js";
+import { cleanText } from "../core/text/clean-text.js";
 import { explainIssue, KEY_PATTERN, shown } from "./survey-file-issues.js";
 
 export { explainIssue, type ExplainedIssue } from "./survey-file-issues.js";
@@ -55,12 +57,38 @@ export function describeSurveyFileError(error: SurveyFileError, translate: Surve
 }
 
 
-const text = z.string().trim().min(1);
-const localizedText = z.strictObject({ de: text, en: text.optional() });
+/**
+ * The longest texts a survey file may hold, in UTF-16 code units, which is how JavaScript and
+ * Telegram both count. They keep every message a survey makes within Telegram's 4,096: the
+ * announcement is title + intro + about 200 characters of frame (≈ 1,850); a question is the
+ * progress line with the title, the question, a hint and, where choices become a numbered list
+ * (Matrix, the terminal), all 20 options (150 + 500 + 120 + 20 × 155 ≈ 3,900). Within those bounds
+ * an intro still fills a phone screen and a question can explain itself; options and scale labels
+ * are also button labels, which phones cut off long before 150 characters.
+ */
+export const SURVEY_TEXT_MAXIMA = { title: 150, intro: 1_500, question: 500, option: 150, scaleLabel: 80 } as const;
+
+/**
+ * The largest survey file read at all. The largest valid survey (50 questions of 500 characters
+ * with 20 options of 150, all in German and English) is about 400 KB of YAML, so 1 MiB leaves room
+ * for comments and long lines while a text pasted by mistake is refused before it is parsed.
+ */
+export const SURVEY_FILE_MAX_BYTES = 1024 * 1024;
+
+/**
+ * How many values aliases (*name) and merge keys (<<) may add to a file by repeating what an anchor
+ * holds. A valid survey holds about 6,000 values in all, so legitimate reuse (the same labels for
+ * every scale) adds far less; an alias or merge "bomb" that would repeat millions is refused
+ * before anything is expanded.
+ */
+export const SURVEY_FILE_MAX_ALIASED_VALUES = 10_000;
+
+const text = (maximum: number) => z.string().trim().min(1).max(maximum);
+const localizedText = (maximum: number) => z.strictObject({ de: text(maximum), en: text(maximum).optional() });
 const datetime = z.iso.datetime({ offset: true });
 
-const common = { text: localizedText, required: z.boolean().default(true) };
-const options = z.array(localizedText).min(2).max(20);
+const common = { text: localizedText(SURVEY_TEXT_MAXIMA.question), required: z.boolean().default(true) };
+const options = z.array(localizedText(SURVEY_TEXT_MAXIMA.option)).min(2).max(20);
 const question = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("single"), ...common, options, other: z.boolean().default(false), maxLength: z.int().min(1).max(2000).optional() }),
   z.strictObject({
@@ -77,7 +105,7 @@ const question = z.discriminatedUnion("type", [
     ...common,
     min: z.int().min(-10).max(10).default(1),
     max: z.int().min(-10).max(10).default(5),
-    labels: z.strictObject({ min: localizedText.optional(), max: localizedText.optional() }).optional(),
+    labels: z.strictObject({ min: localizedText(SURVEY_TEXT_MAXIMA.scaleLabel).optional(), max: localizedText(SURVEY_TEXT_MAXIMA.scaleLabel).optional() }).optional(),
   }),
   z.strictObject({ type: z.literal("yesno"), ...common }),
   z.strictObject({ type: z.literal("text"), ...common, maxLength: z.int().min(1).max(4000).default(500) }),
@@ -87,9 +115,9 @@ const question = z.discriminatedUnion("type", [
 export const surveyFileSchema = z
   .strictObject({
     key: z.string().regex(KEY_PATTERN),
-    title: localizedText,
-    intro: localizedText,
-    area: z.string().min(1).optional(),
+    title: localizedText(SURVEY_TEXT_MAXIMA.title),
+    intro: localizedText(SURVEY_TEXT_MAXIMA.intro),
+    area: z.string().min(1).max(100).optional(),
     opens: datetime.optional(),
     closes: datetime,
     anonymous: z.boolean().default(true),
@@ -146,27 +174,35 @@ function position(lines: LineCounter, offset: number): Position {
   return { line: pos.line, column: pos.col };
 }
 
-/** The key a DUPLICATE_KEY error points at, found by its place in the file. */
-function duplicateKey(doc: Document, offset: number): string | undefined {
-  let name: string | undefined;
+function yamlProblem(lines: LineCounter, error: YAMLError): Omit<SurveyFileProblem, "path"> & { offset: number } {
+  const offset = error.pos[0];
+  return { offset, ...position(lines, offset), messageKey: "admin:survey-file-yaml-invalid", values: { code: error.code } };
+}
+
+/**
+ * Keys that appear a second time in one section, found in one walk with a set per section. The
+ * parser's own check (`uniqueKeys`) compares every key with every other: a section of 20,000 keys
+ * took 13 s, one of a megabyte would take minutes.
+ */
+function duplicateKeys(doc: Document, lines: LineCounter): (Omit<SurveyFileProblem, "path"> & { offset: number })[] {
+  const problems: (Omit<SurveyFileProblem, "path"> & { offset: number })[] = [];
   visit(doc, {
-    Pair(_key, pair) {
-      if (isScalar(pair.key) && pair.key.range?.[0] === offset) {
-        name = shown(pair.key.value);
-        return visit.BREAK;
+    Map(_key, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const name: unknown = pair.key.value;
+        if (!seen.has(name)) {
+          seen.add(name);
+          continue;
+        }
+        const offset = pair.key.range?.[0] ?? 0;
+        problems.push({ offset, ...position(lines, offset), messageKey: "admin:survey-file-yaml-duplicate-key", values: { key: shown(name) } });
       }
       return undefined;
     },
   });
-  return name;
-}
-
-function yamlProblem(doc: Document, lines: LineCounter, error: YAMLError): Omit<SurveyFileProblem, "path"> {
-  const offset = error.pos[0];
-  const key = error.code === "DUPLICATE_KEY" ? duplicateKey(doc, offset) : undefined;
-  return key === undefined
-    ? { ...position(lines, offset), messageKey: "admin:survey-file-yaml-invalid", values: { code: error.code } }
-    : { ...position(lines, offset), messageKey: "admin:survey-file-yaml-duplicate-key", values: { key } };
+  return problems;
 }
 
 /** Where the first alias is that has no anchor before it (or the first alias at all). */
@@ -186,13 +222,95 @@ function aliasOffset(doc: Document): number {
   return unresolved ?? first ?? 0;
 }
 
+/**
+ * Where aliases (and the merge keys that use them) first add more than
+ * SURVEY_FILE_MAX_ALIASED_VALUES values, or undefined when they stay below. One walk in file order
+ * with each anchored node's size remembered, so a bomb costs as much as its text, not its expansion.
+ */
+function aliasExpansionOffset(doc: Document): number | undefined {
+  const anchors = new Map<string, unknown>();
+  const sizes = new Map<unknown, number>();
+  let added = 0;
+  let over: number | undefined;
+  const walk = (node: unknown): number => {
+    if (over !== undefined) return 0;
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      // An alias inside its own anchor would repeat without end.
+      const size = target === undefined ? 0 : (sizes.get(target) ?? Number.POSITIVE_INFINITY);
+      added += Math.max(0, size - 1);
+      if (added > SURVEY_FILE_MAX_ALIASED_VALUES) over = node.range?.[0] ?? 0;
+      return size;
+    }
+    const anchor = (node as { anchor?: unknown } | null)?.anchor;
+    if (typeof anchor === "string") anchors.set(anchor, node);
+    let size = 1;
+    if (isMap(node) || isSeq(node)) {
+      for (const item of node.items) size += isPair(item) ? walk(item.key) + walk(item.value) : walk(item);
+    }
+    sizes.set(node, size);
+    return size;
+  };
+  walk(doc.contents);
+  return over;
+}
+
+/**
+ * Cleans every text of the file where it is written (see cleanText): a NUL or another control
+ * character would otherwise reach the database, which refuses it. They are dropped without a
+ * word: no editor shows them, so a problem pointing at one would send the admin looking for
+ * something invisible, and what remains is exactly the text the admin sees.
+ */
+function cleanScalars(doc: Document): void {
+  visit(doc, {
+    Scalar(_key, scalar) {
+      if (typeof scalar.value === "string") scalar.value = cleanText(scalar.value);
+    },
+  });
+}
+
+/**
+ * Reads a survey file of at most SURVEY_FILE_MAX_BYTES; a larger one is refused before it is read
+ * further, pointing at the line and column where it passes the limit (often one huge pasted text).
+ */
+export async function readSurveyFile(path: string): Promise<string> {
+  const handle = await open(path, "r");
+  try {
+    const buffer = Buffer.alloc(SURVEY_FILE_MAX_BYTES + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length <= SURVEY_FILE_MAX_BYTES) return new TextDecoder().decode(buffer.subarray(0, length));
+    const before = new TextDecoder().decode(buffer.subarray(0, SURVEY_FILE_MAX_BYTES));
+    // The first character past the limit, counted as the parser would (1-based).
+    const lastBreak = before.lastIndexOf("\n");
+    const line = before.split("\n").length;
+    throw new SurveyFileError(path, [
+      { line, column: before.length - lastBreak, path: "", messageKey: "admin:survey-file-too-large", values: { maximum: SURVEY_FILE_MAX_BYTES / 1024 } },
+    ]);
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Parses and validates a survey file's text; throws SurveyFileError naming line and item. */
 export function parseSurveyFile(source: string, file: string): { parsed: SurveyFile; locate(path: readonly PropertyKey[]): Position } {
   const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new SurveyFileError(file, doc.errors.map((error) => ({ ...yamlProblem(doc, lines, error), path: "" })));
+  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
+  const invalid = [...doc.errors.map((error) => yamlProblem(lines, error)), ...duplicateKeys(doc, lines)];
+  if (invalid.length > 0) {
+    throw new SurveyFileError(file, invalid.sort((a, b) => a.offset - b.offset).map(({ offset: _offset, ...problem }) => ({ ...problem, path: "" })));
   }
+  const bomb = aliasExpansionOffset(doc);
+  if (bomb !== undefined) {
+    throw new SurveyFileError(file, [
+      { ...position(lines, bomb), path: "", messageKey: "admin:survey-file-yaml-alias-expansion", values: { maximum: SURVEY_FILE_MAX_ALIASED_VALUES } },
+    ]);
+  }
+  cleanScalars(doc);
   let data: unknown;
   try {
     data = doc.toJS();

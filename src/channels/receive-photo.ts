@@ -1,5 +1,6 @@
 import { acceptPhotoBytes, PHOTO_MAX_BYTES, type InboundPhoto } from "../core/model/photo.js";
 import type { Logger } from "../core/ports/logger.js";
+import { decodePhoto } from "../media/decode-photo.js";
 
 /** How a channel gets at one photo a resident sent. */
 export interface PhotoSource {
@@ -20,19 +21,23 @@ export class PhotoTooLargeError extends Error {
 const DOWNLOAD_TIMEOUT_MS = 30_000;
 
 /**
- * Downloads and checks a resident's photo before the core sees the event, so the core's unit of
- * work never waits on the network. Every failure becomes an InboundPhoto status the flow answers.
+ * Downloads, checks and decodes a resident's photo before the core sees the event, so the core's
+ * unit of work never waits on the network or the decoder. Every failure becomes an InboundPhoto
+ * status the flow answers; an "ok" photo carries freshly encoded bytes without any metadata.
  */
 export async function receivePhoto(source: PhotoSource, log: Logger, timeoutMs = DOWNLOAD_TIMEOUT_MS): Promise<InboundPhoto> {
   if (source.declaredBytes !== undefined && source.declaredBytes > PHOTO_MAX_BYTES) return { status: "too-large" };
+  let bytes: Uint8Array;
   try {
-    const bytes = await source.download(AbortSignal.timeout(timeoutMs), PHOTO_MAX_BYTES);
-    return acceptPhotoBytes(bytes);
+    bytes = await source.download(AbortSignal.timeout(timeoutMs), PHOTO_MAX_BYTES);
   } catch (err) {
     if (err instanceof PhotoTooLargeError) return { status: "too-large" };
     log.warn({ err }, "could not download a photo a resident sent");
     return { status: "unavailable" };
   }
+  // The header check is cheap and refuses most unusable files before the decoder starts.
+  const checked = acceptPhotoBytes(bytes);
+  return checked.status === "ok" ? decodePhoto(checked.bytes, checked.mimeType, log) : checked;
 }
 
 /** Reads an HTTP body, stopping as soon as it passes `maxBytes` (a declared length is not trusted). */

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportSurvey, importSurveyFile, SurveyFileError, type SurveyCommandDeps } from "../../src/admin/survey-commands.js";
+import { SURVEY_FILE_MAX_BYTES } from "../../src/admin/survey-file.js";
 import { createPrismaAccess } from "../../src/storage/prisma-access.js";
 import { seedExampleIfEmpty } from "../../src/storage/seed-example.js";
 import { createAreaStore } from "../../src/storage/stores/area-store.js";
@@ -54,6 +55,23 @@ describe("survey import", () => {
     const hammah = await testDb.db.prisma.area.findUniqueOrThrow({ where: { slug: "hammah" } });
     expect(survey.areaId).toBe(hammah.id);
     expect(survey.closesAt.toISOString()).toBe("2027-02-07T22:59:00.000Z");
+  });
+
+  it("stores a title with a NUL and other control characters clean, in NFC", async () => {
+    // "\0" is YAML's own escape for NUL: the database refuses it in text (22P05).
+    const source = VALID.replace("key: small", "key: nul-im-titel").replace("title: { de: Klein }", 'title: { de: "Umfrage\\0 Ham\\x07mah Cafe\\u0301" }');
+    const survey = await importSurveyFile(write("nul.yaml", source), deps);
+    expect(survey.title.de).toBe("Umfrage Hammah Café");
+    const stored = await testDb.db.prisma.survey.findUniqueOrThrow({ where: { id: survey.id } });
+    expect(JSON.stringify(stored.title)).toBe(JSON.stringify({ de: "Umfrage Hammah Café" }));
+  });
+
+  it("refuses a file over the size limit at the place where it passes the limit, without reading on", async () => {
+    const huge = `${VALID}  - type: text\n    text: { de: "${"Warum? ".repeat(1_500_000)}" }\n`;
+    const error = await importError(write("riesig.yaml", huge));
+    const line = VALID.split("\n").length + 1; // the huge question's line
+    const before = SURVEY_FILE_MAX_BYTES - VALID.length - "  - type: text\n".length;
+    expect(error.problems).toEqual([{ line, column: before + 1, path: "", messageKey: "admin:survey-file-too-large", values: { maximum: 1024 } }]);
   });
 
   it("refuses the same key twice, naming its line", async () => {

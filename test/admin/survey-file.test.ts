@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
-import { describeSurveyFileError, explainIssue, parseSurveyFile, SurveyFileError } from "../../src/admin/survey-file.js";
+import { describeSurveyFileError, explainIssue, parseSurveyFile, SURVEY_TEXT_MAXIMA, SurveyFileError } from "../../src/admin/survey-file.js";
 import type { Locale } from "../../src/core/model/locale.js";
 import { htmlToPlain } from "../../src/core/render/plain-text.js";
 import { createTranslator } from "../../src/i18n/translator.js";
@@ -203,6 +203,100 @@ describe("survey file problems in the admin's language", () => {
     expect(problems(VALID.replace("key: klein", "key: '<b>&amp;</b>'")).en).toEqual([
       "umfrage.yaml:1:6: key: “<b>&amp;</b>” is not a valid key: use 2 to 63 lower-case letters, digits and hyphens, not starting with a hyphen.",
     ]);
+  });
+});
+
+describe("bounds of a survey file", () => {
+  /** A survey whose every text is `extra` characters longer than allowed (0: exactly at the maximum). */
+  function atTheLimits(extra: number): string {
+    const long = (maximum: number, letter: string) => letter.repeat(maximum + extra);
+    const m = SURVEY_TEXT_MAXIMA;
+    return `key: grenzen
+title: { de: ${long(m.title, "T")}, en: ${long(m.title, "t")} }
+intro: { de: ${long(m.intro, "I")} }
+closes: 2027-02-07T23:59:00+01:00
+questions:
+  - type: single
+    text: { de: ${long(m.question, "F")} }
+    options:
+      - { de: ${long(m.option, "A")} }
+      - { de: B }
+  - type: scale
+    text: { de: Wie sehr? }
+    labels: { min: { de: ${long(m.scaleLabel, "N")} }, max: { de: viel } }
+`;
+  }
+
+  it("accepts every text at its maximum", () => {
+    const { parsed } = parseSurveyFile(atTheLimits(0), FILE);
+    expect(parsed.title.de).toHaveLength(150);
+    expect(parsed.intro.de).toHaveLength(1_500);
+    expect(parsed.questions[0]!.text.de).toHaveLength(500);
+  });
+
+  it("refuses every text one character over its maximum, each at its own line and column", () => {
+    expect(SURVEY_TEXT_MAXIMA).toEqual({ title: 150, intro: 1_500, question: 500, option: 150, scaleLabel: 80 });
+    expect(problems(atTheLimits(1)).en).toEqual([
+      "umfrage.yaml:2:14: title.de: The text is too long: at most 150 characters, here 151.",
+      "umfrage.yaml:2:171: title.en: The text is too long: at most 150 characters, here 151.",
+      "umfrage.yaml:3:14: intro.de: The text is too long: at most 1500 characters, here 1501.",
+      "umfrage.yaml:7:17: questions[0].text.de: The text is too long: at most 500 characters, here 501.",
+      "umfrage.yaml:9:15: questions[0].options[0].de: The text is too long: at most 150 characters, here 151.",
+      "umfrage.yaml:13:26: questions[1].labels.min.de: The text is too long: at most 80 characters, here 81.",
+    ]);
+    expect(problems(atTheLimits(1)).de[0]).toBe("umfrage.yaml:2:14: title.de: Der Text ist zu lang: höchstens 150 Zeichen, hier 151.");
+  });
+
+  it("refuses a huge question within the file limit at its line and column", () => {
+    const source = `${VALID}  - type: text\n    text:\n      de: ${"Warum? ".repeat(100_000)}x\n`;
+    expect(problems(source).en).toEqual(["umfrage.yaml:10:11: questions[1].text.de: The text is too long: at most 500 characters, here 700001."]);
+  });
+
+  it("drops a NUL and other invisible control characters from every text without a word", () => {
+    const source = VALID.replace("title: { de: Klein }", 'title: { de: "Kl\\0ein\\u0007", en: "Sm\\u0000all" }').replace(
+      "text: { de: Ja? }",
+      'text: { de: "Ja\\u200B?" }\n    required: false',
+    );
+    const { parsed } = parseSurveyFile(source, FILE);
+    expect(parsed.title).toEqual({ de: "Klein", en: "Small" });
+    // A zero-width space is a character of its own, not a control: it stays.
+    expect(parsed.questions[0]!.text.de).toBe("Ja\u200B?");
+  });
+
+  it("refuses an alias bomb before expanding it", () => {
+    let bomb = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+    for (let i = 1; i <= 9; i++) bomb += `a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(", ")}]\n`;
+    expect(problems(VALID + bomb)).toEqual({
+      de: ["umfrage.yaml:12:10: Verweise (*name) und Zusammenführungen (<<) würden bis hierher mehr als 10000 Werte wiederholen; eine Umfragedatei braucht weit weniger. Schreiben Sie die Einträge aus oder verwenden Sie weniger Verweise."],
+      en: ["umfrage.yaml:12:10: Aliases (*name) and merges (<<) up to here would repeat more than 10000 values; a survey file needs far fewer. Write the entries out or use fewer aliases."],
+    });
+  });
+
+  it("refuses a merge-key bomb before merging it, in YAML 1.1 where << merges", () => {
+    let bomb = "m0: &m0 { a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 8, i: 9 }\n";
+    for (let i = 1; i <= 9; i++) bomb += `m${i}: &m${i} { <<: [${Array(9).fill(`*m${i - 1}`).join(", ")}] }\n`;
+    expect(problems(`%YAML 1.1\n---\n${VALID}${bomb}`).en).toEqual([
+      "umfrage.yaml:13:41: Aliases (*name) and merges (<<) up to here would repeat more than 10000 values; a survey file needs far fewer. Write the entries out or use fewer aliases.",
+    ]);
+    // One big section merged into many: no repetition of repetitions, just many copies.
+    const wide = `m0: &m0 { ${Array.from({ length: 2_000 }, (_, i) => `k${i}: 1`).join(", ")} }\n${Array.from({ length: 20 }, (_, i) => `w${i}: { <<: *m0 }\n`).join("")}`;
+    expect(problems(`%YAML 1.1\n---\n${VALID}${wide}`).en).toEqual([
+      "umfrage.yaml:13:11: Aliases (*name) and merges (<<) up to here would repeat more than 10000 values; a survey file needs far fewer. Write the entries out or use fewer aliases.",
+    ]);
+  });
+
+  it("lets a few aliases repeat a scale's labels", () => {
+    const source = VALID.replace(
+      "  - type: yesno\n    text: { de: Ja? }\n",
+      "  - type: scale\n    text: { de: Wie sehr? }\n    labels: &stufen { min: { de: wenig }, max: { de: viel } }\n  - type: scale\n    text: { de: Wie oft? }\n    labels: *stufen\n",
+    );
+    const { parsed } = parseSurveyFile(source, FILE);
+    expect(parsed.questions[1]).toMatchObject({ type: "scale", labels: { min: { de: "wenig" }, max: { de: "viel" } } });
+  });
+
+  it("finds a key given twice among thousands", () => {
+    const many = Array.from({ length: 20_000 }, (_, i) => `  k${i}: 1`).join("\n");
+    expect(problems(`${VALID}extra:\n${many}\n  k7: 2\n`).en).toEqual(["umfrage.yaml:20009:3: The key “k7” appears here a second time; each key may appear only once."]);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { Turn } from "../conversation/turn.js";
 import type { Choice, OutboundImage } from "../model/outbound-message.js";
-import { PHOTO_MAX_BYTES, type InboundPhoto } from "../model/photo.js";
+import { PHOTO_MAX_BYTES, PHOTO_MAX_PIXELS, type InboundPhoto } from "../model/photo.js";
 import type { PhotoStore, StoredPhoto } from "../ports/photo-store.js";
 import type { TranslationValues } from "../ports/translator.js";
 
@@ -52,10 +52,13 @@ export async function keepPhoto(
     case "ok":
       return photos.save({ bytes: photo.bytes, mimeType: photo.mimeType }, turn.resident.id);
     case "too-large":
-      askForPhoto(turn, "common:photo-too-large", { max: PHOTO_MAX_BYTES / 1024 / 1024 }, choices);
+      askForPhoto(turn, "common:photo-too-large", { max: PHOTO_MAX_BYTES / 1024 / 1024, megapixels: PHOTO_MAX_PIXELS / 1_000_000 }, choices);
       return undefined;
     case "unsupported":
       askForPhoto(turn, "common:photo-unsupported", {}, choices);
+      return undefined;
+    case "damaged":
+      askForPhoto(turn, "common:photo-damaged", {}, choices);
       return undefined;
     case "unavailable":
       askForPhoto(turn, "common:photo-unavailable", {}, choices);

@@ -9,6 +9,17 @@ export type PhotoMimeType = "image/jpeg" | "image/png";
 export const PHOTO_MAX_BYTES = 5 * 1024 * 1024;
 
 /**
+ * The most pixels a resident's photo may have, checked before it is decoded. Telegram's rule
+ * (width + height ≤ 10,000) alone still lets 25 megapixels through, such as a 100 KB PNG of
+ * 5000×5000 that decodes to 100 MB. 16 megapixels keep what residents really send: Telegram's own
+ * photos (at most 2560 px, 4.9 MP) and phone cameras' usual output (12–16 MP, e.g. 4032×3024 or
+ * 4608×3456), while one decode at a time holds at most 64 MB (four 8-bit channels), which a small
+ * server next to its database can spare. Full-size 20–24 MP camera files rarely fit in
+ * PHOTO_MAX_BYTES as JPEG anyway; a resident can send them as an ordinary (recompressed) photo.
+ */
+export const PHOTO_MAX_PIXELS = 16_000_000;
+
+/**
  * A photo as a channel received it from a resident. Channels download it before the core sees the
  * event, so a flow never waits on the network inside its unit of work; what could go wrong on the
  * way is a value the flow answers with a translated text.
@@ -19,10 +30,12 @@ export const PHOTO_MAX_BYTES = 5 * 1024 * 1024;
  */
 export type InboundPhoto =
   | { readonly status: "ok"; readonly bytes: Uint8Array; readonly mimeType: PhotoMimeType }
-  /** Larger than PHOTO_MAX_BYTES. */
+  /** Larger than PHOTO_MAX_BYTES, or more pixels than PHOTO_MAX_PIXELS. */
   | { readonly status: "too-large" }
   /** Not a JPEG or PNG picture (e.g. a GIF, a HEIC file, a PDF). */
   | { readonly status: "unsupported" }
+  /** A JPEG or PNG that does not decode: truncated on the way, or its image data corrupt. */
+  | { readonly status: "damaged" }
   /** The platform did not hand the file over (network, expired file, missing decryption key). */
   | { readonly status: "unavailable" };
 
@@ -46,12 +59,19 @@ export function showableDimensions(size: { readonly w: number; readonly h: numbe
   return size.w + size.h <= 10_000 && Math.max(size.w, size.h) <= 20 * Math.min(size.w, size.h);
 }
 
-/** Checks downloaded bytes: within the size limit and a picture every channel can show again. */
+/**
+ * Checks downloaded bytes by their header: within the size limit and a picture every channel can
+ * show again. Cheap, so it runs first; whether the picture really decodes (and how many pixels
+ * the decoder sees) is checked by the channels' photo decoder, outside the core.
+ */
 export function acceptPhotoBytes(bytes: Uint8Array): InboundPhoto {
   if (bytes.length > PHOTO_MAX_BYTES) return { status: "too-large" };
   const mimeType = sniffImageType(bytes);
+  if (!mimeType) return { status: "unsupported" };
+  // A JPEG or PNG whose header ends before its size is given was cut short on the way.
   const size = imageDimensions(bytes);
-  if (!mimeType || !size || !showableDimensions(size)) return { status: "unsupported" };
+  if (!size) return { status: "damaged" };
+  if (!showableDimensions(size)) return { status: "unsupported" };
   return { status: "ok", bytes, mimeType };
 }
 

@@ -14,6 +14,7 @@ import { matrixSkipNote, matrixTestEnv, uniqueLocalpart } from "../../support/ma
 import type { RegisteredUser } from "../../support/matrix/synapse.js";
 import { createTestUser, type TestUser } from "../../support/matrix/test-user.js";
 import { silentLogger } from "../../support/silent-logger.js";
+import { samePicture } from "../../support/same-picture.js";
 import { tinyJpeg } from "../../support/tiny-jpeg.js";
 import { botMessages, createBotWorld, openDirectChat, say, seenReply, type BotWorld, type SeenReply } from "./matrix-harness.js";
 
@@ -139,7 +140,7 @@ describe.skipIf(!env)(`Matrix channel: moderating ideas in a room through the ou
       r = await botMessages(anna, annaRoom, world.bot.userId, 2);
       // The preview: the photo as an image event, then the text with its numbered choices.
       expect(r[0]!.event.content["msgtype"]).toBe("m.image");
-      expect(Buffer.from(await anna.downloadMedia(String(r[0]!.event.content["url"])))).toEqual(Buffer.from(photo));
+      expect(await samePicture(await anna.downloadMedia(String(r[0]!.event.content["url"])), photo)).toBe(true);
     } else {
       r = await reply(numberOf(r, "Without photo"));
     }
@@ -195,7 +196,7 @@ describe.skipIf(!env)(`Matrix channel: moderating ideas in a room through the ou
     const image = await sees(mona.user, modRoom, "Foto zur Idee „Shelter at the bus stop“");
     expect(image.event.content["msgtype"]).toBe("m.image");
     expect(image.event.content["info"]).toMatchObject({ mimetype: "image/jpeg", w: 320, h: 240 });
-    expect(Buffer.from(await mona.user.downloadMedia(String(image.event.content["url"])))).toEqual(Buffer.from(photo));
+    expect(await samePicture(await mona.user.downloadMedia(String(image.event.content["url"])), photo)).toBe(true);
     const card = await sees(mona.user, modRoom, `Neue Idee #${id}`);
     await act(mona.user, numberOf([card], "Freigeben"), `Idee #${id} „Shelter at the bus stop“ ist freigegeben`);
     expect(await statusOf(id)).toBe("approved");

@@ -7,15 +7,16 @@
  * by button, and the author hears of it privately, in their own language. A rejection's reason
  * reaches the author the same way; a group member without the role cannot approve. An idea's
  * photo travels from the resident's chat through the database to the moderators' card, and is
- * published with the idea.
+ * published with the idea: upright and without the EXIF (GPS position included) it was sent with.
  */
+import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { assembleFeatures } from "../../../src/app/create-features.js";
 import { createTelegramApi, createTelegramSender } from "../../../src/channels/telegram/telegram-sender.js";
 import type { Clock } from "../../../src/core/ports/clock.js";
 import { createDispatcher, type Dispatcher } from "../../../src/delivery/dispatcher.js";
 import { silentLogger } from "../../support/silent-logger.js";
-import { tinyJpeg } from "../../support/tiny-jpeg.js";
+import { cameraJpeg, exifTags, GPS_POINTER_TAG } from "../../support/camera-photo.js";
 import type { SentMessage, TestUser } from "../../support/telegram/bot-api-server.js";
 import { buttonsOf, createTelegramTestbed, type TelegramTestbed } from "./telegram-testbed.js";
 
@@ -116,9 +117,9 @@ describe("moderating ideas through Telegram with the outbox", () => {
       const before = bed.server.sentMessages(anna.id).length;
       bed.server.userSendsPhoto(anna, anna.id, photo, { caption: "the spot" });
       r = await bed.repliesAfter(anna.id, before);
-      // The preview shows the photo with the text as its caption.
+      // The preview shows the photo with the text as its caption, already without metadata.
       expect(r[0]!.method).toBe("sendPhoto");
-      expect(Buffer.from(bed.server.file(r[0]!.photoFileId!)!.bytes)).toEqual(Buffer.from(photo));
+      expect((await sharp(bed.server.file(r[0]!.photoFileId!)!.bytes).metadata()).exif).toBeUndefined();
     } else {
       r = await press(anna, withButton(r, "Without photo"), "Without photo");
     }
@@ -179,10 +180,15 @@ describe("moderating ideas through Telegram with the outbox", () => {
   });
 
   it("carries a photo from the resident's chat to the moderators' card and out with the published idea", async () => {
-    const photo = tinyJpeg(320, 240, "Bushaltestelle");
+    // Taken on its side by a phone that wrote where it was: the position of a resident's home.
+    const photo = await cameraJpeg({ width: 640, height: 480 });
+    expect(exifTags((await sharp(photo).metadata()).exif!).has(GPS_POINTER_TAG)).toBe(true);
     const id = await submitIdea("Shelter at the bus stop", "The bus stop at the school has no roof against the rain.", photo);
     const stored = await bed.harness.db.prisma.idea.findUniqueOrThrow({ where: { id }, include: { photo: true } });
-    expect(Buffer.from(stored.photo!.bytes)).toEqual(Buffer.from(photo));
+    const storedBytes = Buffer.from(stored.photo!.bytes);
+    const storedMetadata = await sharp(storedBytes).metadata();
+    expect(storedMetadata).toMatchObject({ format: "jpeg", width: 480, height: 640 });
+    expect(storedMetadata).not.toHaveProperty("exif");
 
     await bed.server.waitForMessages((m) => m.chatId === group.id && (m.caption ?? "").includes(`Neue Idee #${id}`), {
       chatId: group.id,
@@ -190,7 +196,13 @@ describe("moderating ideas through Telegram with the outbox", () => {
     });
     const card = bed.server.sentMessages(group.id).find((m) => (m.caption ?? "").includes(`Neue Idee #${id}`))!;
     expect(card.method).toBe("sendPhoto");
-    expect(Buffer.from(bed.server.file(card.photoFileId!)!.bytes)).toEqual(Buffer.from(photo));
+    // What the moderators see is the stored picture: upright, no EXIF, no GPS position.
+    const seen = Buffer.from(bed.server.file(card.photoFileId!)!.bytes);
+    expect(seen).toEqual(storedBytes);
+    const seenMetadata = await sharp(seen).metadata();
+    expect(seenMetadata).toMatchObject({ width: 480, height: 640 });
+    expect(seenMetadata).not.toHaveProperty("exif");
+    expect(seenMetadata).not.toHaveProperty("orientation");
     // The buttons sit under the photo, and work there.
     const approved = await press(mona, card, "Freigeben");
     expect(textOf(approved)).toContain(`Idee #${id}`);
@@ -198,6 +210,6 @@ describe("moderating ideas through Telegram with the outbox", () => {
 
     const page = await write(anna, `/start idea_${id}`);
     expect(page[0]!.method).toBe("sendPhoto");
-    expect(Buffer.from(bed.server.file(page[0]!.photoFileId!)!.bytes)).toEqual(Buffer.from(photo));
+    expect(Buffer.from(bed.server.file(page[0]!.photoFileId!)!.bytes)).toEqual(storedBytes);
   });
 });

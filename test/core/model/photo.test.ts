@@ -23,8 +23,10 @@ describe("photos", () => {
     const jpeg = tinyJpeg(4, 4);
     expect(acceptPhotoBytes(jpeg)).toEqual({ status: "ok", bytes: jpeg, mimeType: "image/jpeg" });
     expect(acceptPhotoBytes(Buffer.from("%PDF-1.7 …"))).toEqual({ status: "unsupported" });
-    // Starts like a JPEG but holds no picture.
-    expect(acceptPhotoBytes(Uint8Array.from([0xff, 0xd8, 0xff, 0xd9]))).toEqual({ status: "unsupported" });
+    // Starts like a JPEG but ends before its size: cut short on the way, not another format.
+    expect(acceptPhotoBytes(Uint8Array.from([0xff, 0xd8, 0xff, 0xd9]))).toEqual({ status: "damaged" });
+    expect(acceptPhotoBytes(tinyJpeg(4, 4).slice(0, 55))).toEqual({ status: "damaged" });
+    expect(acceptPhotoBytes(tinyPng(4).slice(0, 20))).toEqual({ status: "damaged" });
     const huge = new Uint8Array(PHOTO_MAX_BYTES + 1);
     huge.set(jpeg);
     expect(acceptPhotoBytes(huge)).toEqual({ status: "too-large" });
