@@ -20,6 +20,7 @@ describe("terminal lines with NUL and other controls", () => {
     output.on("data", (chunk: Buffer) => (buffer += chunk.toString("utf8")));
     const core: ConversationCore = {
       commands: () => harness.core.commands(),
+        localeFor: (senderId, hint) => harness.core.localeFor(senderId, hint),
       handle(event, capabilities) {
         seen.push(event);
         return harness.core.handle(event, capabilities);

@@ -26,6 +26,7 @@ describe.skipIf(!env)(`Matrix channel: NUL, controls and decomposed umlauts${mat
     // What the channel hands to the core, recorded on the way.
     const core: ConversationCore = {
       commands: () => world.core.commands(),
+      localeFor: (senderId, hint) => world.core.localeFor(senderId, hint),
       async handle(event, capabilities) {
         seen.push(event);
         if (event.payload.type === "text" && event.payload.text === "!boom") throw new Error("boom in a flow");

@@ -60,7 +60,7 @@ describe("Telegram updates with NUL, lone surrogates and other controls", () => 
     await harness?.dispose();
   });
 
-  const core = (): ConversationCore => ({ handle: (e, c) => harness.core.handle(e, c), commands: () => harness.core.commands() });
+  const core = (): ConversationCore => ({ handle: (e, c) => harness.core.handle(e, c), commands: () => harness.core.commands(), localeFor: (s, h) => harness.core.localeFor(s, h) });
 
   async function startChannel(options: { inbox?: TelegramInbox<Update>; core?: ConversationCore } = {}): Promise<TelegramChannel> {
     const channel = createTelegramChannel({
@@ -195,6 +195,7 @@ describe("Telegram updates with NUL, lone surrogates and other controls", () => 
       const beaBefore = server.sentMessages(bea.id).length;
       const failing: ConversationCore = {
         commands: () => harness.core.commands(),
+        localeFor: (senderId, hint) => harness.core.localeFor(senderId, hint),
         async handle(event, capabilities) {
           if (event.payload.type === "text" && event.payload.text === "/boom") throw new Error("boom in a flow");
           return harness.core.handle(event, capabilities);
