@@ -124,8 +124,9 @@ export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
       reader = createInterface({ input: deps.input, terminal: false });
       reader.on("line", (line) => {
         // A pipe can carry anything, NUL included; what reaches a flow is cleaned first.
-        const text = cleanText(line).trim();
-        if (text) enqueue(text);
+        // A line of nothing but control characters is answered too ("not understood"), so the
+        // person typing is not left without a word; a blank line is not.
+        if (line.trim() !== "") enqueue(cleanText(line).trim());
       });
       reader.on("close", () => {
         void queue.then(() => deps.onClose?.());

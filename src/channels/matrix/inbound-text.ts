@@ -21,8 +21,9 @@ export function inboundText(event: RawEvent, commandPrefix: string): string | un
     while (first < lines.length && lines[first]!.startsWith(">")) first += 1;
     if (first > 0) text = lines.slice(first).join("\n");
   }
+  // Text that was nothing but control characters is empty now; it is still answered ("not
+  // understood"), so the resident is not left without a word.
   text = text.trim();
-  if (text === "") return undefined;
   // The core understands "/" and "!"; any other configured prefix is rewritten for it.
   if (commandPrefix !== "/" && commandPrefix !== "!" && text.startsWith(commandPrefix)) {
     const rest = text.slice(commandPrefix.length);

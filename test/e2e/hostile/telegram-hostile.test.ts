@@ -40,19 +40,10 @@ runHostileSuite("Telegram", async (): Promise<HostileDriver> => {
         case "named-text":
           return exchange(() => bed.server.userSendsText({ ...eve, first_name: input.name, last_name: input.name }, eve.id, input.text));
         case "button-data": {
-          // A hostile client can put anything into callback data; the update is built by hand.
+          // A hostile client can put anything into callback data, under any of the bot's messages.
           const lastMessage = bed.server.sentMessages(eve.id).at(-1);
-          return exchange(() =>
-            bed.server.pushUpdate({
-              callback_query: {
-                id: `${Date.now()}${Math.floor(Math.random() * 1e6)}`,
-                from: { ...eve, is_bot: false },
-                message: { message_id: lastMessage?.messageId ?? 1, date: Math.floor(Date.now() / 1000), chat: { id: eve.id, type: "private", first_name: eve.first_name } },
-                chat_instance: "1",
-                data: input.data,
-              },
-            } as Parameters<typeof bed.server.pushUpdate>[0]),
-          );
+          if (!lastMessage) throw new Error("the bot has not written to Eve yet");
+          return exchange(() => bed.server.userPressesButton(eve, eve.id, lastMessage.messageId, input.data, { forged: true }));
         }
       }
     },
