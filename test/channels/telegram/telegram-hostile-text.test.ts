@@ -62,7 +62,7 @@ describe("Telegram updates with NUL, lone surrogates and other controls", () => 
 
   const core = (): ConversationCore => ({ handle: (e, c) => harness.core.handle(e, c), commands: () => harness.core.commands(), localeFor: (s, h) => harness.core.localeFor(s, h) });
 
-  async function startChannel(options: { inbox?: TelegramInbox<Update>; core?: ConversationCore } = {}): Promise<TelegramChannel> {
+  async function startChannel(options: { inbox?: TelegramInbox<Update>; core?: ConversationCore; quarantine?: QuarantineStore } = {}): Promise<TelegramChannel> {
     const channel = createTelegramChannel({
       core: options.core ?? core(),
       translator: harness.translator,
@@ -73,7 +73,7 @@ describe("Telegram updates with NUL, lone surrogates and other controls", () => 
       pollRetryMs: 50,
       stopTimeoutMs: 2_000,
       inbox: options.inbox ?? inbox,
-      quarantine,
+      quarantine: options.quarantine ?? quarantine,
     });
     running.push(channel);
     await channel.start();
@@ -189,6 +189,29 @@ describe("Telegram updates with NUL, lone surrogates and other controls", () => 
       await fetchedPast(help.update_id);
       expect(server.sentMessages(EVE_ID).slice(eveBefore).map((m) => m.text)).toEqual([expect.stringContaining(UNREADABLE)]);
       expect(await quarantine.list(10)).toHaveLength(1);
+    });
+
+    it("is not set aside while the database is down, however many fetches that takes", async () => {
+      let down = true;
+      let refusedSaves = 0;
+      const failing = (): Promise<never> => Promise.reject(new Error("connection refused"));
+      const downInbox: TelegramInbox<Update> = {
+        save: (updates) => (down ? (refusedSaves++, failing()) : inbox.save(updates)),
+        pending: () => inbox.pending(),
+        remove: (ids) => inbox.remove(ids),
+        noteReplay: (id) => inbox.noteReplay(id),
+      };
+      const downQuarantine: QuarantineStore = { ...quarantine, add: (input) => (down ? failing() : quarantine.add(input)) };
+      const beaBefore = server.sentMessages(bea.id).length;
+      const help = server.userSendsText(bea, bea.id, "/help");
+      await startChannel({ inbox: downInbox, quarantine: downQuarantine });
+      // Each fetch tries the batch and then the update alone.
+      await waitUntil(() => refusedSaves >= 2 * (MAX_SAVE_ATTEMPTS + 2));
+      down = false;
+      const [reply] = (await server.waitForMessages(beaBefore + 1, { chatId: bea.id })).slice(beaBefore);
+      expect(reply?.text).toContain("Help");
+      expect(await harness.db.prisma.processedEvent.count({ where: { id: `telegram:update:${help.update_id}` } })).toBe(1);
+      expect(await quarantine.list(10)).toEqual([]);
     });
 
     it("is set aside when its handling fails, after the apology", async () => {
