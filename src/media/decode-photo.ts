@@ -106,7 +106,7 @@ export async function decodePhoto(bytes: Uint8Array, mimeType: PhotoMimeType, lo
 }
 
 async function reencode(image: Sharp, mimeType: PhotoMimeType, hasAlpha: boolean): Promise<DecodedPhoto> {
-  // No keepMetadata/withExif: sharp writes none, and converts colours to sRGB without a profile.
+  // No keepMetadata, withExif or keepIccProfile: sharp writes no metadata of any kind.
   const encoded =
     mimeType === "image/png"
       ? await image.clone().png().toBuffer({ resolveWithObject: true })

@@ -1,8 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
-import { describeSurveyFileError, explainIssue, parseSurveyFile, SURVEY_TEXT_MAXIMA, SurveyFileError } from "../../src/admin/survey-file.js";
+import { describeSurveyFileError, explainIssue, parseSurveyFile, SURVEY_TEXT_MAXIMA, SurveyFileError, toNewSurvey } from "../../src/admin/survey-file.js";
+import type { Turn } from "../../src/core/conversation/turn.js";
+import { questionMessage } from "../../src/core/features/surveys/question-view.js";
+import { announcement } from "../../src/core/features/surveys/survey-announcement.js";
+import type { Survey } from "../../src/core/model/survey.js";
+import type { TranslationValues } from "../../src/core/ports/translator.js";
 import type { Locale } from "../../src/core/model/locale.js";
-import { htmlToPlain } from "../../src/core/render/plain-text.js";
+import { htmlToPlain, numberedChoiceLines } from "../../src/core/render/plain-text.js";
 import { createTranslator } from "../../src/i18n/translator.js";
 import { minimalSurveyFile } from "./minimal-survey-file.js";
 
@@ -245,6 +250,49 @@ questions:
       "umfrage.yaml:13:26: questions[1].labels.min.de: The text is too long: at most 80 characters, here 81.",
     ]);
     expect(problems(atTheLimits(1)).de[0]).toBe("umfrage.yaml:2:14: title.de: Der Text ist zu lang: höchstens 150 Zeichen, hier 151.");
+  });
+
+  it("keeps the largest survey a file allows within one Telegram message wherever it is shown", async () => {
+    const m = SURVEY_TEXT_MAXIMA;
+    const both = (maximum: number, letter: string) => `{ de: ${letter.repeat(maximum)}, en: ${letter.toLowerCase().repeat(maximum)} }`;
+    const options = Array.from({ length: 20 }, (_, i) => `      - ${both(m.option, String.fromCharCode(65 + i))}`).join("\n");
+    const question = `  - type: multiple\n    text: ${both(m.question, "F")}\n    required: false\n    other: true\n    options:\n${options}\n`;
+    const source = `key: riesig\ntitle: ${both(m.title, "T")}\nintro: ${both(m.intro, "I")}\ncloses: 2027-02-07T23:59:00+01:00\nquestions:\n${question.repeat(50)}`;
+    const file = toNewSurvey(parseSurveyFile(source, FILE).parsed, null);
+    const survey: Survey = {
+      ...file,
+      id: 99_999,
+      status: "open",
+      questions: file.questions.map((q, position) => ({
+        id: position + 1,
+        position,
+        type: q.type,
+        text: q.text,
+        required: q.required,
+        minPicks: q.minPicks ?? null,
+        maxPicks: q.maxPicks ?? null,
+        scaleMin: null,
+        scaleMax: null,
+        scaleMinLabel: null,
+        scaleMaxLabel: null,
+        allowOther: q.allowOther ?? false,
+        maxLength: q.maxLength ?? null,
+        options: (q.options ?? []).map((label, i) => ({ id: i + 1, position: i, label })),
+      })),
+    };
+    const translator = await createTranslator();
+    for (const locale of ["de", "en"] as const) {
+      // questionMessage only translates and reads the locale.
+      const turn = { locale, t: (key: string, values?: TranslationValues) => translator.t(locale, key, values) } as unknown as Turn;
+      const last = questionMessage(turn, survey, survey.questions[49]!, undefined);
+      const announced = announcement(translator, locale, survey);
+      for (const message of [last, announced]) {
+        // Telegram counts the text after its HTML is parsed; buttons do not count.
+        expect(htmlToPlain(message.html).length).toBeLessThanOrEqual(4_096);
+        // Matrix and the terminal list the choices as numbered lines under the text.
+        expect([htmlToPlain(message.html), ...numberedChoiceLines(message)].join("\n").length).toBeLessThanOrEqual(4_096);
+      }
+    }
   });
 
   it("refuses a huge question within the file limit at its line and column", () => {
