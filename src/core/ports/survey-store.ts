@@ -110,6 +110,8 @@ export interface SurveyStore {
   submit(survey: Survey, residentId: number, answers: Readonly<Record<string, DraftAnswer>>, changing: boolean, now: Date): Promise<SubmitOutcome>;
 
   results(survey: Survey): Promise<SurveyResults>;
+  /** The survey a free-text answer belongs to, or undefined if there is no such text. */
+  surveyOfText(answerId: string): Promise<number | undefined>;
   /** Marks a free-text answer as published; returns its survey id, or undefined if there is none. */
   publishText(answerId: string): Promise<number | undefined>;
   exportResponses(survey: Survey): Promise<ExportedResponse[]>;

@@ -294,6 +294,10 @@ export function createSurveyStore(access: PrismaAccess, options: SurveyStoreOpti
       });
       return { responses, questions };
     },
+    async surveyOfText(id) {
+      const row = await client().surveyAnswer.findUnique({ where: { id }, select: { text: true, question: { select: { surveyId: true } } } });
+      return row && row.text !== null ? row.question.surveyId : undefined;
+    },
     async publishText(id) {
       const row = await client().surveyAnswer.findUnique({ where: { id }, select: { text: true, question: { select: { surveyId: true } } } });
       if (!row || row.text === null) return undefined;

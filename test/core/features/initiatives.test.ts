@@ -165,7 +165,7 @@ describe("news by managers", () => {
     expect(texts(await h.send(moderator, `/news_approve ${item.id}`))[0]).toBe(
       `Neuigkeit Nr. ${item.id} wurde bereits bearbeitet: Sie ist freigegeben.`,
     );
-    expect(texts(await h.send(moderator, "/news_approve 99999"))[0]).toBe("Eine Neuigkeit Nr. 99999 gibt es nicht.");
+    expect(texts(await h.send(moderator, "/news_approve 99999"))[0]).toBe("Eine Neuigkeit Nr. 99999, für die Sie zuständig sind, finde ich nicht.");
     const audit = await h.db.prisma.auditLog.findMany({ where: { targetType: "news", targetId: String(item.id) } });
     expect(audit.map((a) => [a.action, a.actorIdentity])).toEqual([["news.approve", "telegram:6004"]]);
     const told = await h.db.prisma.broadcast.findFirstOrThrow({
@@ -330,8 +330,10 @@ describe("news moderation", () => {
     const card = await h.db.prisma.broadcast.findFirstOrThrow({ where: { origin: `news:${id}:pending` }, include: { deliveries: true } });
     expect(card.deliveries.map((d) => d.chatId).sort()).toEqual(["6004", "6005", "6006", "6009"]);
     expect(texts(await h.send(burwegMod, "/queue"))).toEqual(["Die Warteschlange ist leer – nichts zu moderieren."]);
-    expect(texts(await h.send(burwegMod, `/news_approve ${id}`))).toEqual(["Das dürfen nur Moderatorinnen und Moderatoren."]);
-    expect(texts(await h.send(burwegMod, `/reject_news ${id} Nein`))).toEqual(["Das dürfen nur Moderatorinnen und Moderatoren."]);
+    // Told the same as for a news item that does not exist: nothing shows that this one does.
+    const notYours = `Eine Neuigkeit Nr. ${id}, für die Sie zuständig sind, finde ich nicht.`;
+    expect(texts(await h.send(burwegMod, `/news_approve ${id}`))).toEqual([notYours]);
+    expect(texts(await h.send(burwegMod, `/reject_news ${id} Nein`))).toEqual([notYours]);
     expect((await h.db.prisma.newsItem.findUniqueOrThrow({ where: { id } })).status).toBe("pending");
     const queue = await h.send(hammahMod, "/queue");
     expect(queue[0]!.text).toContain("1 Neuigkeiten warten auf Moderation");

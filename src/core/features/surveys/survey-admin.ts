@@ -136,9 +136,14 @@ export function createSurveyAdmin(deps: SurveysDeps, results: ReturnType<typeof 
       return;
     }
     if (!(await mayManage(turn, undefined))) return;
-    const surveyId = await surveys.publishText(answerId);
-    if (surveyId === undefined) turn.say("surveys:admin-text-unknown", { id: answerId });
-    else turn.say("surveys:admin-text-published", { id: answerId, survey: surveyId });
+    // Only texts of a survey this admin manages; a text elsewhere is answered as one that does not exist.
+    const surveyId = await surveys.surveyOfText(answerId);
+    const survey = surveyId === undefined ? undefined : await surveys.get(surveyId);
+    if (!survey || !(await manages(turn, survey)) || (await surveys.publishText(answerId)) === undefined) {
+      turn.say("surveys:admin-text-unknown", { id: answerId });
+      return;
+    }
+    turn.say("surveys:admin-text-published", { id: answerId, survey: survey.id });
   }
 
   async function announce(turn: Turn, args: string): Promise<void> {

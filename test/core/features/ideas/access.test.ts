@@ -11,10 +11,19 @@ import { silentLogger } from "../../../support/silent-logger.js";
  */
 let h: CoreHarness;
 type IdKind = "idea" | "publicIdea" | "resident" | "news" | "survey" | "result" | "initiative";
-type Ids = Record<IdKind, number>;
+type Ids = Record<IdKind, number> & { readonly text: string };
 let existing: Ids;
 const MISSING = 987_654;
-const missing: Ids = { idea: MISSING, publicIdea: MISSING, resident: MISSING, news: MISSING, survey: MISSING, result: MISSING, initiative: MISSING };
+const missing: Ids = {
+  idea: MISSING,
+  publicIdea: MISSING,
+  resident: MISSING,
+  news: MISSING,
+  survey: MISSING,
+  result: MISSING,
+  initiative: MISSING,
+  text: "ZZZZZZZZZZ",
+};
 
 type Who = "resident" | "moderator-elsewhere" | "council-elsewhere" | "admin-elsewhere";
 const people: Record<Who, Person> = {
@@ -59,6 +68,7 @@ const cases: Case[] = [
   { name: "/survey_publish", scoped: "admin-elsewhere", run: send((i) => `/survey_publish ${i.survey}`) },
   { name: "/survey_results", scoped: "admin-elsewhere", run: send((i) => `/survey_results ${i.survey}`) },
   { name: "/survey_announce", scoped: "admin-elsewhere", run: send((i) => `/survey_announce ${i.survey}`, true) },
+  { name: "/survey_publish_text", scoped: "admin-elsewhere", run: send((i) => `/survey_publish_text ${i.text}`) },
   { name: "initiatives:post button", run: press((i) => `initiatives:post:${i.initiative}`) },
   { name: "/audit", run: send(() => "/audit 5") },
 ];
@@ -71,6 +81,7 @@ async function snapshot() {
     residents: await db.resident.findMany({ orderBy: { id: "asc" }, select: { id: true, blockedAt: true } }),
     news: await db.newsItem.findMany({ orderBy: { id: "asc" }, select: { id: true, status: true } }),
     surveys: await db.survey.findMany({ orderBy: { id: "asc" }, select: { id: true, status: true } }),
+    texts: await db.surveyAnswer.findMany({ orderBy: { id: "asc" }, select: { id: true, textPublished: true } }),
     results: await db.councilResult.findMany({ orderBy: { id: "asc" }, select: { id: true, status: true } }),
     audit: await db.auditLog.count(),
     broadcasts: await db.broadcast.count(),
@@ -81,7 +92,7 @@ async function snapshot() {
 /** The answer with the asked-for id blanked, since area staff are told which number they asked for. */
 const answer = (replies: readonly Reply[], ids: Ids) =>
   replies.map((r) => ({
-    text: Object.values(ids).reduce((text, id) => text.replaceAll(String(id), "<id>"), r.text),
+    text: Object.values(ids).reduce<string>((text, id) => text.replaceAll(String(id), "<id>"), r.text),
     choices: r.choices.map((c) => c.label),
   }));
 
@@ -104,16 +115,19 @@ beforeAll(async () => {
   const idea = (status: string) =>
     db.idea.create({ data: { title: "Bücherschrank", description: "Am Dorfplatz.", category: "community", areaId: hammah, authorId, status } });
   const initiative = await db.initiative.create({ data: { slug: "sv-hammah", name: "SV Hammah", areaId: hammah } });
+  const survey = await db.survey.create({
+    data: { key: "hammah-spielplatz", title: { de: "Spielplatz" }, intro: { de: "Kurz" }, areaId: hammah, closesAt: new Date("2027-01-01"), status: "open" },
+  });
+  const question = await db.surveyQuestion.create({ data: { surveyId: survey.id, position: 0, type: "text", text: { de: "Wünsche?" } } });
+  await db.surveyResponse.create({ data: { id: "RESP000001", surveyId: survey.id, residentId: authorId, submittedAt: new Date() } });
+  await db.surveyAnswer.create({ data: { id: "TEXT000001", responseId: "RESP000001", questionId: question.id, text: "Eine Schaukel" } });
   existing = {
+    text: "TEXT000001",
     idea: (await idea("pending")).id,
     publicIdea: (await idea("approved")).id,
     resident: authorId,
     news: (await db.newsItem.create({ data: { initiativeId: initiative.id, authorId: "telegram:5010", text: "Sommerfest", status: "pending" } })).id,
-    survey: (
-      await db.survey.create({
-        data: { key: "hammah-spielplatz", title: { de: "Spielplatz" }, intro: { de: "Kurz" }, areaId: hammah, closesAt: new Date("2027-01-01"), status: "open" },
-      })
-    ).id,
+    survey: survey.id,
     result: (await db.councilResult.create({ data: { title: "Zwischenstand", text: "Beraten.", authorIdentity: "telegram:1", authorName: "Rat" } })).id,
     initiative: initiative.id,
   };

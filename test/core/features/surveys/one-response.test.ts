@@ -22,7 +22,8 @@ async function linkedPair(n: number): Promise<{ telegram: Person; matrix: Person
   const issued = await sh.h.send(telegram, "/link");
   const code = /\/link (\S+)/.exec(issued[0]!.text)![1]!;
   await sh.h.send(matrix, "/start");
-  const linked = await sh.h.send(matrix, `!link ${code}`);
+  await sh.h.send(matrix, `!link ${code}`);
+  const linked = await sh.h.press(matrix, "link:confirm");
   expect(texts(linked)).toContain("Linked");
   return { telegram, matrix };
 }
@@ -103,6 +104,7 @@ describe("linking messengers after answering on both", () => {
     const issued = await sh.h.send(telegram, "/link");
     const code = /\/link (\S+)/.exec(issued[0]!.text)![1]!;
     await sh.h.send(matrix, `!link ${code}`);
+    await sh.h.press(matrix, "link:confirm");
     for (const survey of [named, anonymous]) expect(await sh.h.db.prisma.surveyResponse.count({ where: { surveyId: survey.id } })).toBe(1);
     const again = await sh.h.press(matrix, `surveys:start:${anonymous.id}`);
     expect(again[0]!.text).toContain("already answered");
