@@ -7,6 +7,10 @@ import type { IdeasDeps } from "./ideas-deps.js";
 import { isPublic, type Idea, type StatusChange } from "./idea-model.js";
 import type { IdeaSort } from "./idea-ports.js";
 import { areaName } from "./moderators.js";
+import { definePageAction, renderPage } from "../../render/pager.js";
+
+/** Pages of an idea's path ("ideas:hp:ID:P"): council notes are up to 1,000 characters, and many. */
+export const PATH_PAGES = definePageAction("ideas", "hp", 1);
 
 const date = (at: Date) => at.toISOString().slice(0, 10);
 
@@ -59,7 +63,7 @@ export function createBrowse(deps: IdeasDeps) {
     return mayAct(turn, deps.areas, "moderator", idea.areaId);
   }
 
-  async function show(turn: Turn, ideaId: number | undefined): Promise<void> {
+  async function show(turn: Turn, ideaId: number | undefined, page = 1): Promise<void> {
     const idea = ideaId === undefined ? undefined : await deps.ideas.get(ideaId);
     if (!idea || !(await mayView(turn, idea))) {
       turn.say("ideas:not-found");
@@ -71,10 +75,13 @@ export function createBrowse(deps: IdeasDeps) {
       deps.results.publishedForIdea(idea.id),
     ]);
     // Moderators' internal steps stay visible; the path is public once the idea is.
-    const lines = history.map((c) => historyLine(turn, c));
-    const resultLines = results.map((r) => turn.t("ideas:result-line", { id: r.id, title: r.title }));
-    const html = [
-      turn.t("ideas:detail", {
+    const pathHeading = turn.t("ideas:history-heading");
+    const resultsHeading = turn.t("ideas:results-heading");
+    const items = [
+      ...history.map((c) => ({ html: historyLine(turn, c), group: pathHeading, value: undefined })),
+      ...results.map((r) => ({ html: turn.t("ideas:result-line", { id: r.id, title: r.title }), group: resultsHeading, value: undefined })),
+    ];
+    const header = turn.t("ideas:detail", {
         id: idea.id,
         title: idea.title,
         description: idea.description,
@@ -82,11 +89,9 @@ export function createBrowse(deps: IdeasDeps) {
         category: turn.t(`ideas:category-${idea.category}`),
         status: turn.t(`ideas:status-${idea.status}`),
         supports: idea.supportCount,
-      }),
-      turn.t("ideas:history-heading"),
-      ...lines,
-      ...(resultLines.length > 0 ? [turn.t("ideas:results-heading"), ...resultLines] : []),
-    ].join("\n");
+    });
+    const view = renderPage(turn, { header, items, page, action: PATH_PAGES, keys: [idea.id], reserve: 300 });
+    const html = view.html;
     const rows: Choice[][] = [];
     if (isPublic(idea.status)) {
       const row: Choice[] = [];
@@ -101,6 +106,7 @@ export function createBrowse(deps: IdeasDeps) {
       rows.push(row, [{ label: turn.t("ideas:report"), action: `ideas:rep:${idea.id}` }]);
     }
     rows.push(...results.map((r) => [{ label: turn.label("ideas:open-result", { id: r.id }), action: `results:show:${r.id}` }]));
+    if (view.navigation.length > 0) rows.push([...view.navigation]);
     rows.push([{ label: turn.t("ideas:to-list"), action: "ideas:list:n:0" }]);
     const image = await imageOf(deps.photos, idea.photoId, turn.t("ideas:photo-alt", { title: idea.title }));
     turn.reply({ html, choices: rows, ...(image ? { image } : {}) });

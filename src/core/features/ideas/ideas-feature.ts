@@ -1,7 +1,7 @@
 import type { Feature } from "../../conversation/feature.js";
 import type { Turn } from "../../conversation/turn.js";
 import { parseId } from "./access.js";
-import { createBrowse } from "./browse.js";
+import { PATH_PAGES, createBrowse } from "./browse.js";
 import type { IdeasDeps } from "./ideas-deps.js";
 import { createParticipation } from "./participation.js";
 import { createSubmitFlow, IDEAS_FLOW } from "./submit-flow.js";
@@ -57,6 +57,10 @@ export function createIdeasFeature(deps: IdeasDeps): Feature {
           return browse.list(turn, args[0] === "t" ? "top" : "new", Math.max(0, Math.min(1000, Number(args[1]) || 0)));
         case "show":
           return browse.show(turn, id);
+        case PATH_PAGES.verb: {
+          const request = PATH_PAGES.parse(verb, args);
+          return request ? browse.show(turn, parseId(request.keys[0]), request.page) : turn.say("common:stale-action");
+        }
         case "sup":
           return participation.support(turn, id);
         case "fol":

@@ -106,6 +106,7 @@ export function createSurveyResults(deps: SurveysDeps) {
           html: `• ${shortenedHtml(turn, text.text, TEXT_PREVIEW)}${suffix}`,
           group,
           value: shortened ? text : undefined,
+          // Its "Read in full" choice becomes a numbered line of about this length without buttons.
           ...(shortened ? { choiceChars: 40 } : {}),
         });
       }

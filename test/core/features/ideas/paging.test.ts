@@ -88,3 +88,29 @@ describe("/queue with many pending ideas", () => {
     expect(cards(stale)).toHaveLength(3);
   });
 });
+
+describe("an idea's path with long council notes", () => {
+  it("is paged on the idea's page, each note once, every page within the budget", async () => {
+    const authorId = await f.residentId(author);
+    const idea = await f.h.access.run(async () => {
+      const created = await f.stores.ideas.create(
+        { title: "Pfad mit Notizen", description: "Ein Dorfplatz.", areaId: null, category: "community", authorId, createdAt: f.h.clock.now() },
+        { identity: "telegram:7701", name: "Autorin" },
+      );
+      await f.stores.ideas.transition(created.id, ["pending"], "approved", council, null);
+      await f.stores.ideas.transition(created.id, ["approved"], "workshop", council, null);
+      for (let i = 0; i < 9; i += 1) await f.stores.ideas.addNote(created.id, council, `Ratsnotiz${i} ${"Im Workshop wurde weiter beraten. ".repeat(40)}`.slice(0, 1_000));
+      return created;
+    });
+    const first = (await f.h.press(author, `ideas:show:${idea.id}`)).at(-1)!;
+    const pages = await walk(author, first);
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+    for (const page of pages) {
+      expect(page.text.length).toBeLessThanOrEqual(PAGE_CHARS);
+      expect(page.text).toContain("Pfad mit Notizen");
+      expect(page.choices.some((c) => c.action === "ideas:list:n:0")).toBe(true);
+    }
+    const seen = pages.flatMap((p) => [...p.text.matchAll(/Ratsnotiz(\d) /g)].map((m) => Number(m[1])));
+    expect(seen.sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+});
