@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MATRIX_LIMITS } from "../../../src/channels/matrix/render-message.js";
-import type { Feature } from "../../../src/core/conversation/feature.js";
+import { replyFeature } from "../reply-feature.js";
 import { escapeHtml, htmlToPlain } from "../../../src/core/render/plain-text.js";
 import { matrixSkipNote, matrixTestEnv, uniqueLocalpart } from "../../support/matrix/matrix-test-env.js";
 import { createTestUser, type TestUser } from "../../support/matrix/test-user.js";
@@ -29,20 +29,7 @@ const LONG = longAnswers(150_000);
 const CHOICES = [[{ label: "Weiter", action: "longread:next" }], [{ label: "Menü", action: "menu:open" }]];
 const noSpace = (text: string) => text.replace(/\s+/g, "");
 
-const longread: Feature = {
-  id: "longread",
-  commands: [
-    {
-      name: "long",
-      scope: "any",
-      descriptionKey: "help:command",
-      beforeOnboarding: true,
-      async run(turn) {
-        turn.reply({ html: LONG, choices: CHOICES });
-      },
-    },
-  ],
-};
+const longread = replyFeature("longread", { long: { html: LONG, choices: CHOICES } });
 
 /** The bot's events from the first part of the long message on. */
 async function longParts(user: { accessToken: string }, roomId: string, botUserId: string): Promise<SeenReply[]> {

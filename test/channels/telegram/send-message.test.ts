@@ -11,7 +11,7 @@ import { TELEGRAM_LIMITS } from "../../../src/channels/telegram/send-message.js"
 import { createTelegramChannel } from "../../../src/channels/telegram/telegram-channel.js";
 import { createTelegramApi, createTelegramSender } from "../../../src/channels/telegram/telegram-sender.js";
 import { telegramBotId } from "../../../src/channels/telegram/update-inbox.js";
-import type { Feature } from "../../../src/core/conversation/feature.js";
+import { replyFeature } from "../reply-feature.js";
 import type { OutboundMessage } from "../../../src/core/model/outbound-message.js";
 import { escapeHtml } from "../../../src/core/render/plain-text.js";
 import { visibleLength } from "../../../src/core/render/split-message.js";
@@ -51,29 +51,10 @@ function expectComplete(sent: readonly SentMessage[], html: string, buttonLabels
   for (const m of sent.slice(0, -1)) expect(m.replyMarkup).toBeUndefined();
 }
 
-const longread: Feature = {
-  id: "longread",
-  commands: [
-    {
-      name: "long",
-      scope: "any",
-      descriptionKey: "help:command",
-      beforeOnboarding: true,
-      async run(turn) {
-        turn.reply({ html: LONG, choices: CHOICES });
-      },
-    },
-    {
-      name: "longphoto",
-      scope: "any",
-      descriptionKey: "help:command",
-      beforeOnboarding: true,
-      async run(turn) {
-        turn.reply({ html: MEDIUM, image: { bytes: tinyPng(), alt: "Balkendiagramm" }, choices: CHOICES });
-      },
-    },
-  ],
-};
+const longread = replyFeature("longread", {
+  long: { html: LONG, choices: CHOICES },
+  longphoto: { html: MEDIUM, image: { bytes: tinyPng(), alt: "Balkendiagramm" }, choices: CHOICES },
+});
 
 describe("long messages on Telegram", () => {
   let bed: TelegramTestbed;

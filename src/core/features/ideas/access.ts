@@ -57,6 +57,31 @@ export async function targetInScope<T>(
   return found;
 }
 
+/**
+ * The idea numbered `id` when the sender holds `role` for its area. A missing id, an unknown idea
+ * and one in another area all get the same answer, so nobody can probe which ideas exist.
+ *
+ * @example
+ * const idea = await ideaInScope(turn, deps.areas, deps.ideas, "moderator", parseId(args));
+ * if (!idea) return; // already answered
+ */
+export function ideaInScope<T extends { readonly areaId: number | null }>(
+  turn: Turn,
+  areas: AreaStore,
+  ideas: { get(id: number): Promise<T | undefined> },
+  role: Role,
+  id: number | undefined,
+): Promise<T | undefined> {
+  return targetInScope(
+    turn,
+    areas,
+    role,
+    async () => (id === undefined ? undefined : ideas.get(id)),
+    (idea) => idea.areaId,
+    () => turn.say("ideas:not-found-for-you"),
+  );
+}
+
 /** Parses a positive idea/result number ("42" or "#42"). */
 export function parseId(text: string | undefined): number | undefined {
   const match = /^#?(\d{1,9})$/.exec((text ?? "").trim());

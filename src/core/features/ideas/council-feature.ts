@@ -1,6 +1,6 @@
 import type { Feature } from "../../conversation/feature.js";
 import type { Turn } from "../../conversation/turn.js";
-import { actorOf, deny, idAndRest, mayAct, parseId, targetInScope } from "./access.js";
+import { actorOf, deny, idAndRest, mayAct, parseId, ideaInScope } from "./access.js";
 import type { IdeasDeps } from "./ideas-deps.js";
 import { COUNCIL_STATUSES, type IdeaStatus } from "./idea-model.js";
 import { notifyProgress, notifyStatus } from "./notify.js";
@@ -18,16 +18,7 @@ export function createCouncilFeature(deps: IdeasDeps): Feature {
   const drafting = createResultDrafting(deps);
 
   /** Loads the idea and checks the council role for its area; undefined when refused. */
-  async function ideaForCouncil(turn: Turn, id: number | undefined) {
-    return targetInScope(
-      turn,
-      deps.areas,
-      "council",
-      async () => (id === undefined ? undefined : deps.ideas.get(id)),
-      (idea) => idea.areaId,
-      () => turn.say("ideas:not-found-for-you"),
-    );
-  }
+  const ideaForCouncil = (turn: Turn, id: number | undefined) => ideaInScope(turn, deps.areas, deps.ideas, "council", id);
 
   async function list(turn: Turn): Promise<void> {
     if (!(await mayAct(turn, deps.areas, "council", "any"))) return deny(turn);

@@ -1,7 +1,7 @@
 import type { Feature } from "../../conversation/feature.js";
 import type { Turn } from "../../conversation/turn.js";
 import type { OutboundMessage } from "../../model/outbound-message.js";
-import { actorOf, deny, idAndRest, mayAct, parseId, targetInScope } from "./access.js";
+import { actorOf, deny, idAndRest, mayAct, parseId, targetInScope, ideaInScope } from "./access.js";
 import type { IdeasDeps } from "./ideas-deps.js";
 export type { ModerationQueueSource } from "./ideas-deps.js";
 import { PUBLIC_STATUSES, type IdeaStatus } from "./idea-model.js";
@@ -58,16 +58,7 @@ export function createModerationFeature(deps: IdeasDeps): Feature {
   }
 
   /** The idea when the sender may moderate it; one answer for a missing idea and one elsewhere. */
-  function moderatedIdea(turn: Turn, id: number | undefined) {
-    return targetInScope(
-      turn,
-      deps.areas,
-      "moderator",
-      async () => (id === undefined ? undefined : deps.ideas.get(id)),
-      (idea) => idea.areaId,
-      () => turn.say("ideas:not-found-for-you"),
-    );
-  }
+  const moderatedIdea = (turn: Turn, id: number | undefined) => ideaInScope(turn, deps.areas, deps.ideas, "moderator", id);
 
   async function decide(
     turn: Turn,
