@@ -50,7 +50,7 @@ describe("npm run admin", () => {
     expect(list).toContain("telegram:12345  admin  *");
     expect((await admin("role", "grant", "anna", "admin")).err).toContain("not a valid identity");
     expect((await admin("role", "grant", "telegram:1", "king")).err).toContain("is not a role");
-    expect((await admin("role", "revoke", "@anna:example.org", "moderator")).out).toContain("1 entries");
+    expect((await admin("role", "revoke", "@anna:example.org", "moderator")).out).toContain("1 entry)");
   });
 
   it("imports the example survey and exports its (empty) responses", async () => {

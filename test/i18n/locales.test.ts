@@ -40,6 +40,23 @@ describe("locales", () => {
     }
   });
 
+  it("give every text with a {{count}} its plural forms, and render each with 0, 1, 2 and 5", async () => {
+    const translator = await createTranslator();
+    for (const locale of SUPPORTED_LOCALES) {
+      for (const [ns, entries] of Object.entries(resources[locale] ?? {})) {
+        const keys = Object.keys(entries as Record<string, string>);
+        for (const key of keys) {
+          const text = (entries as Record<string, string>)[key]!;
+          if (text.includes("{{count}}")) expect(key, `${locale} ${ns}:${key} counts, so it needs _one/_other`).toMatch(/_(one|other|zero|two|few|many)$/);
+          if (!key.endsWith("_other")) continue;
+          const base = key.slice(0, -"_other".length);
+          expect(keys, `${locale} ${ns}:${base} has _other but no _one`).toContain(`${base}_one`);
+          for (const count of [0, 1, 2, 5]) expect(translator.t(locale, `${ns}:${base}`, { count }), `${locale} ${ns}:${base} with ${count}`).not.toMatch(/\{\{count\}\}|_other|_one/);
+        }
+      }
+    }
+  });
+
   it("contain every literal key the source code uses", () => {
     const known = new Set(keysOf("de"));
     const namespaces = new Set(Object.keys(resources["de"] ?? {}));

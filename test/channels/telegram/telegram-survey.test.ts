@@ -139,7 +139,7 @@ describe("a whole survey through Telegram", () => {
     const page = await write(anna, `/start survey_${survey.id}`);
     const results = await press(anna, page, "Show results");
     expect(results[0]?.text).toContain("Results: Test survey");
-    expect(results[0]?.text).toContain("1 responses");
+    expect(results[0]?.text).toContain("1 response");
     const photos = results.filter((m) => m.method === "sendPhoto");
     // Four questions with bars (single, multiple, scale, yes/no); the free-text question is text only.
     expect(photos).toHaveLength(4);

@@ -336,7 +336,7 @@ describe("news moderation", () => {
     expect(texts(await h.send(burwegMod, `/reject_news ${id} Nein`))).toEqual([notYours]);
     expect((await h.db.prisma.newsItem.findUniqueOrThrow({ where: { id } })).status).toBe("pending");
     const queue = await h.send(hammahMod, "/queue");
-    expect(queue[0]!.text).toContain("1 Neuigkeiten warten auf Moderation");
+    expect(queue[0]!.text).toContain("Eine Neuigkeit wartet auf Moderation");
     expect(texts(await h.press(hammahMod, `newsmod:ok:${id}`))[0]).toContain("ist freigegeben und wird verteilt");
   });
 
