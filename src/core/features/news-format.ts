@@ -3,6 +3,7 @@ import type { Choice } from "../model/outbound-message.js";
 import { htmlToPlain } from "../render/plain-text.js";
 import type { NewsItem } from "../ports/initiatives.js";
 import type { Translator } from "../ports/translator.js";
+import { cutText } from "../render/pager.js";
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
@@ -40,9 +41,9 @@ export function renderNews(
   return lines.join("\n");
 }
 
-/** The start of a news item's text for a button label, cut at `max` characters. */
+/** The start of a news item's text for a button label, cut at `max` characters (never inside an emoji). */
 export function shortNewsText(text: string, max = 24): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  return cutText(text, max);
 }
 
 /**

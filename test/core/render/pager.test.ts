@@ -96,3 +96,11 @@ describe("shortening a resident's text", () => {
     expect(cutText("ab😀", 3)).toBe("ab…");
   });
 });
+
+describe("cutText", () => {
+  it("never leaves half of an emoji, so a button label stays valid UTF-8", () => {
+    const label = cutText(`${"a".repeat(22)}😀 und mehr`, 24);
+    expect(label).toBe(`${"a".repeat(22)}…`);
+    expect(label).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
+});
