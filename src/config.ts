@@ -41,6 +41,7 @@ const schema = z.object({
   // Unset: the dispatcher derives it from the fastest messenger's rate (8 at 28/s, 38 with paid broadcast).
   DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   IDEAS_PER_DAY: z.coerce.number().int().min(1).max(1_000).default(3),
+  ERASURE_CONTRIBUTIONS: z.enum(["anonymise", "delete"]).default("anonymise"),
 });
 
 /**
@@ -63,6 +64,8 @@ export interface Config {
   readonly consoleChannel: "auto" | "on" | "off";
   readonly delivery: { readonly matrixPerSecond: number; readonly concurrency: number | undefined };
   readonly ideasPerDay: number;
+  /** What erasing a resident does with their published ideas and news: keep them without the author, or delete them. */
+  readonly erasureContributions: "anonymise" | "delete";
   readonly telegram:
     | {
         readonly token: string;
@@ -116,6 +119,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     consoleChannel: e.CONSOLE_CHANNEL,
     delivery: { matrixPerSecond: e.MATRIX_SEND_RATE, concurrency: e.DISPATCH_CONCURRENCY },
     ideasPerDay: e.IDEAS_PER_DAY,
+    erasureContributions: e.ERASURE_CONTRIBUTIONS,
     telegram: e.TELEGRAM_BOT_TOKEN
       ? {
           token: e.TELEGRAM_BOT_TOKEN,

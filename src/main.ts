@@ -83,6 +83,7 @@ async function main(): Promise<void> {
     organiser: config.municipality,
     surveyTokenSecret: config.surveyTokenSecret,
     ideas: { submissionsPerDay: config.ideasPerDay },
+    erasureContributions: config.erasureContributions,
     // Lets an admin of a Telegram channel subscribe it from the private chat with the bot.
     ...(config.telegram
       ? {

@@ -1,6 +1,9 @@
 import { renderBarChart } from "../charts/bar-chart.js";
 import type { Feature } from "../core/conversation/feature.js";
 import { createBroadcastsFeature } from "../core/features/broadcasts.js";
+import { createEraseFeature } from "../core/features/erase.js";
+import type { ContributionsOnErasure } from "../core/ports/erasure.js";
+import { createResidentErasure } from "../storage/privacy/resident-erasure.js";
 import { createIdeasFeatures, DEFAULT_IDEAS_CONFIG, type IdeasConfig } from "../core/features/ideas/index.js";
 import { createInitiativesFeature } from "../core/features/initiatives.js";
 import { createNewsModerationFeature, createNewsQueueSource, type NewsModerationDeps } from "../core/features/news-moderation.js";
@@ -42,6 +45,8 @@ export interface FeatureAssemblyDeps {
   readonly ideas?: Partial<IdeasConfig>;
   /** Lets admins of a Telegram channel subscribe it from their private chat (createTelegramChatAdminVerifier). */
   readonly chatAdmins?: ChatAdminVerifier | undefined;
+  /** ERASURE_CONTRIBUTIONS: what /delete does with the resident's ideas and news (default "anonymise"). */
+  readonly erasureContributions?: ContributionsOnErasure;
 }
 
 export interface AssembledFeatures {
@@ -105,6 +110,7 @@ export function assembleFeatures(deps: FeatureAssemblyDeps): AssembledFeatures {
       ...(deps.chatAdmins ? { chatAdmins: deps.chatAdmins } : {}),
     }),
     createBroadcastsFeature({ outbox: createOutboxOverview(access) }),
+    createEraseFeature({ erasure: createResidentErasure(access, deps.erasureContributions ?? "anonymise"), clock }),
   ];
 
   const scheduler = createSurveyScheduler({ store: surveyStore, unitOfWork: access, clock, logger });

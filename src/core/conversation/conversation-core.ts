@@ -128,7 +128,8 @@ export function createConversationCore(deps: ConversationCoreDeps): Conversation
       const changed = residentId !== start.conversationResidentId || !sameState(state, next);
       const locale = session.turn.locale;
       const reply = session.messages.length > 0 ? keepReply(locale, session.messages) : undefined;
-      if (changed || reply) {
+      // An erased resident's turn leaves nothing behind: writing its state or replies would re-link them.
+      if (!session.forgotten() && (changed || reply)) {
         await deps.turns.finish({
           eventId: event.eventId,
           ...(changed ? { conversation: { key, residentId, state: next } } : {}),
@@ -143,6 +144,7 @@ export function createConversationCore(deps: ConversationCoreDeps): Conversation
     readonly turn: Turn;
     readonly messages: OutboundMessage[];
     nextState(): ConversationState;
+    forgotten(): boolean;
   }
 
   function createSession(
@@ -157,6 +159,7 @@ export function createConversationCore(deps: ConversationCoreDeps): Conversation
     let offered: string[] | undefined;
     let depth = 0;
     let grants: readonly RoleGrant[] | undefined;
+    let forgotten = false;
     const messages: OutboundMessage[] = [];
     const localeOf = (): Locale => resident.locale ?? matchLocale(event.localeHint) ?? DEFAULT_LOCALE;
 
@@ -199,10 +202,14 @@ export function createConversationCore(deps: ConversationCoreDeps): Conversation
         if (depth > MAX_DISPATCH_DEPTH) throw new Error(`dispatch loop at action ${action}`);
         await runAction(turn, action);
       },
+      forgetResident() {
+        forgotten = true;
+      },
     };
     return {
       turn,
       messages,
+      forgotten: () => forgotten,
       nextState: () => ({ ...flow, choices: offered ?? state.choices }),
     };
   }

@@ -42,4 +42,9 @@ export interface Turn {
   roles(): Promise<readonly RoleGrant[]>;
   /** Runs another action as if the resident had chosen it (e.g. after onboarding, a deep link). */
   dispatch(action: string): Promise<void>;
+  /**
+   * The resident was erased during this turn: nothing of the turn is written back (no conversation
+   * state, no kept replies), so the chat keeps nothing that points to them. The replies are still sent.
+   */
+  forgetResident(): void;
 }

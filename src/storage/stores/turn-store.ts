@@ -39,7 +39,7 @@ export function createTurnStore(deps: StartStoreDeps): TurnStore {
       // so a redelivery locks nothing. ON CONFLICT DO UPDATE row-locks like SELECT … FOR UPDATE and
       // returns the newest committed state even after waiting for a concurrent turn of the chat.
       const rows = await client.$queryRaw<StartRow[]>`WITH fresh AS (
-          INSERT INTO "ProcessedEvent" ("id") VALUES (${request.eventId}) ON CONFLICT DO NOTHING RETURNING "id"
+          INSERT INTO "ProcessedEvent" ("id", "identityId") VALUES (${request.eventId}, ${request.identityId}) ON CONFLICT DO NOTHING RETURNING "id"
         ), prior AS (
           SELECT "reply" FROM "ProcessedEvent" WHERE "id" = ${request.eventId} AND ${request.wantsKeptReply}
         ), who AS (
