@@ -27,6 +27,7 @@ import { createAuditStore } from "../storage/stores/audit-store.js";
 import type { PrismaClient } from "../storage/generated/prisma/client.js";
 import { createQuarantineStore } from "../storage/stores/quarantine-store.js";
 import { prettyPayload, quarantineId, quarantineLine, requireQuarantined } from "./quarantine-commands.js";
+import { residentDeleteCommands } from "./resident-delete-command.js";
 
 type Options = Record<string, string | boolean | undefined>;
 export interface AdminContext {
@@ -215,6 +216,8 @@ COMMANDS["quarantine"] = {
 export function registerAdminCommands(group: string, handlers: Record<string, Handler>): void {
   COMMANDS[group] = { ...(COMMANDS[group] ?? {}), ...handlers };
 }
+
+registerAdminCommands("resident", residentDeleteCommands);
 
 export async function runAdmin(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({

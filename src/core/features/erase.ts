@@ -71,7 +71,9 @@ export function createEraseFeature(deps: EraseDeps): Feature {
       turn.say("erase:expired", {}, [[{ label: turn.label("erase:ask-again"), action: `${FEATURE}:ask` }]]);
       return;
     }
+    turn.leave();
     await deps.erasure.erase(turn.resident.id, { reason: "own request", keepEventId: turn.event.eventId });
+    // Without this, the end of the turn would write the chat's state again, naming the erased resident.
     turn.forgetResident();
     turn.say("erase:done");
   }
