@@ -30,6 +30,12 @@ describe("configuration from the environment", () => {
     expect(message).not.toContain("hunter2");
   });
 
+  it("keeps an erased resident's contributions without the author unless told to delete them", () => {
+    expect(loadConfig({}).erasureContributions).toBe("anonymise");
+    expect(loadConfig({ ERASURE_CONTRIBUTIONS: "delete" }).erasureContributions).toBe("delete");
+    expect(() => loadConfig({ ERASURE_CONTRIBUTIONS: "forget" })).toThrow(/ERASURE_CONTRIBUTIONS/);
+  });
+
   it("asks for Matrix credentials together with the homeserver", () => {
     expect(() => loadConfig({ MATRIX_HOMESERVER_URL: "https://matrix.example.org" })).toThrow(/MATRIX_ACCESS_TOKEN, or MATRIX_USER_ID and MATRIX_PASSWORD/);
     const config = loadConfig({ MATRIX_HOMESERVER_URL: "https://matrix.example.org", MATRIX_ACCESS_TOKEN: "syt_secret" });
