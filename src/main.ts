@@ -192,7 +192,21 @@ async function main(): Promise<void> {
     limits: defaultLimits({ telegramPaidBroadcast: config.telegram?.paidBroadcast ?? false, matrixPerSecond: config.delivery.matrixPerSecond }),
     concurrency: config.delivery.concurrency,
   });
-  const maintenance = createMaintenance({ prisma: db.prisma, clock, logger });
+  // TEMPORARY until the erasure is wired at merge (eraseResident, src/storage/privacy/erase-resident.ts):
+  // deletes only the resident row and what the database cascades from it.
+  const deleteResidentRowUntilErasureIsWired = async (residentId: number): Promise<void> => {
+    await access.client().resident.delete({ where: { id: residentId } });
+  };
+  // Started after the channels: a Telegram start handles its inbox leftovers before this runs.
+  const maintenance = createMaintenance({
+    access,
+    clock,
+    logger,
+    periods: config.retention,
+    publisher: assembled.publisher,
+    translator,
+    erase: deleteResidentRowUntilErasureIsWired,
+  });
   background = [
     { name: "maintenance", start: () => maintenance.start(), stop: () => maintenance.stop() },
     ...assembled.services,
