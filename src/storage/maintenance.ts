@@ -361,9 +361,10 @@ export function createMaintenance(deps: MaintenanceDeps): Maintenance {
       ...(await deliveries(now)),
       ...(await residents(now)),
     };
-    const touched = Object.entries(report).filter(([, count]) => count > 0);
+    const { asked, unreachable, ...removed } = report;
+    const touched = Object.entries(removed).filter(([, count]) => count > 0);
     if (touched.length > 0) log.info(Object.fromEntries(touched), "maintenance removed old rows");
-    if (report.asked > 0) log.info({ asked: report.asked, unreachable: report.unreachable }, "asked silent residents whether to stay");
+    if (asked > 0) log.info({ asked, unreachable }, "asked silent residents whether to stay");
     return report;
   }
 
