@@ -6,6 +6,17 @@ const optionalText = z
   .transform((v) => (v === "" ? undefined : v))
   .optional();
 
+/** A whole number within bounds, with one message naming the bounds and the unit. */
+const whole = (min: number, max: number, unit: string) => {
+  const message = `must be a whole number from ${min} to ${max} ${unit}`;
+  // An empty value (a blank line in an env file) means unset, not zero.
+  return z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    z.coerce.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message }).optional(),
+  );
+};
+const period = (fallback: number, min: number, max: number, unit: string) => whole(min, max, unit).transform((v) => v ?? fallback);
+
 const flag = z.enum(["auto", "on", "off"]).default("auto");
 
 const schema = z.object({
@@ -42,6 +53,16 @@ const schema = z.object({
   DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   IDEAS_PER_DAY: z.coerce.number().int().min(1).max(1_000).default(3),
   ERASURE_CONTRIBUTIONS: z.enum(["anonymise", "delete"]).default("anonymise"),
+  // Storage periods (docs/privacy.md): what the hourly maintenance removes, and after how long.
+  RETAIN_EVENTS_DAYS: period(3, 1, 6, "days (handled event ids; Telegram reuses update ids after a quiet week)"),
+  // Unset: as long as the event records that hold them.
+  RETAIN_KEPT_REPLIES_DAYS: whole(1, 6, "days (kept replies; at most RETAIN_EVENTS_DAYS)"),
+  RETAIN_INBOX_DAYS: period(7, 1, 365, "days (Telegram inbox leftovers)"),
+  RETAIN_DELIVERIES_DAYS: period(90, 1, 3_650, "days (delivery rows of finished publishes)"),
+  RETAIN_DRAFT_PHOTOS_DAYS: period(30, 1, 3_650, "days (photos of abandoned drafts)"),
+  RETAIN_QUARANTINE_DAYS: period(30, 1, 365, "days (quarantined events)"),
+  INACTIVE_AFTER_MONTHS: period(24, 1, 120, "months (silence before a resident is asked whether to stay)"),
+  INACTIVE_ANSWER_DAYS: period(30, 7, 365, "days (time to answer before an unanswered resident is erased)"),
 });
 
 /**
@@ -66,6 +87,17 @@ export interface Config {
   readonly ideasPerDay: number;
   /** What erasing a resident does with their published ideas and news: keep them without the author, or delete them. */
   readonly erasureContributions: "anonymise" | "delete";
+  /** How long data nobody needs any more is kept (see RetentionPeriods in src/storage/maintenance.ts). */
+  readonly retention: {
+    readonly eventsDays: number;
+    readonly keptRepliesDays: number;
+    readonly inboxDays: number;
+    readonly deliveriesDays: number;
+    readonly draftPhotosDays: number;
+    readonly quarantineDays: number;
+    readonly inactiveAfterMonths: number;
+    readonly inactiveAnswerDays: number;
+  };
   readonly telegram:
     | {
         readonly token: string;
@@ -105,6 +137,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   if (!e.MATRIX_HOMESERVER_URL && (e.MATRIX_ACCESS_TOKEN || e.MATRIX_PASSWORD)) {
     problems.push("MATRIX_HOMESERVER_URL: must be set when Matrix credentials are given");
   }
+  if (e.RETAIN_KEPT_REPLIES_DAYS !== undefined && e.RETAIN_KEPT_REPLIES_DAYS > e.RETAIN_EVENTS_DAYS) {
+    problems.push("RETAIN_KEPT_REPLIES_DAYS: must not exceed RETAIN_EVENTS_DAYS (the replies are kept inside the event records)");
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     databaseUrl: e.DATABASE_URL,
@@ -120,6 +155,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     delivery: { matrixPerSecond: e.MATRIX_SEND_RATE, concurrency: e.DISPATCH_CONCURRENCY },
     ideasPerDay: e.IDEAS_PER_DAY,
     erasureContributions: e.ERASURE_CONTRIBUTIONS,
+    retention: {
+      eventsDays: e.RETAIN_EVENTS_DAYS,
+      keptRepliesDays: e.RETAIN_KEPT_REPLIES_DAYS ?? e.RETAIN_EVENTS_DAYS,
+      inboxDays: e.RETAIN_INBOX_DAYS,
+      deliveriesDays: e.RETAIN_DELIVERIES_DAYS,
+      draftPhotosDays: e.RETAIN_DRAFT_PHOTOS_DAYS,
+      quarantineDays: e.RETAIN_QUARANTINE_DAYS,
+      inactiveAfterMonths: e.INACTIVE_AFTER_MONTHS,
+      inactiveAnswerDays: e.INACTIVE_ANSWER_DAYS,
+    },
     telegram: e.TELEGRAM_BOT_TOKEN
       ? {
           token: e.TELEGRAM_BOT_TOKEN,

@@ -23,6 +23,7 @@ import { createLogger } from "./logger.js";
 import { createFoundationStores } from "./storage/create-stores.js";
 import { DatabaseConnectionError, openDatabase, type Database } from "./storage/database.js";
 import { createMaintenance } from "./storage/maintenance.js";
+import { eraseResident } from "./storage/privacy/erase-resident.js";
 import { DataDirLockedError } from "./storage/pglite-lock.js";
 import { createPrismaAccess } from "./storage/prisma-access.js";
 import { seedExampleIfEmpty } from "./storage/seed-example.js";
@@ -193,7 +194,21 @@ async function main(): Promise<void> {
     limits: defaultLimits({ telegramPaidBroadcast: config.telegram?.paidBroadcast ?? false, matrixPerSecond: config.delivery.matrixPerSecond }),
     concurrency: config.delivery.concurrency,
   });
-  const maintenance = createMaintenance({ prisma: db.prisma, clock, logger });
+  // Long-silent residents who did not answer the stay question: the same erasure as /delete, on the
+  // maintenance's unit of work (it calls this with the resident's rows locked).
+  const eraseInactive = async (residentId: number): Promise<void> => {
+    await eraseResident(access, residentId, { contributions: config.erasureContributions, actor: "retention", reason: "inactive" });
+  };
+  // Started after the channels: a Telegram start handles its inbox leftovers before this runs.
+  const maintenance = createMaintenance({
+    access,
+    clock,
+    logger,
+    periods: config.retention,
+    publisher: assembled.publisher,
+    translator,
+    erase: eraseInactive,
+  });
   background = [
     { name: "maintenance", start: () => maintenance.start(), stop: () => maintenance.stop() },
     ...assembled.services,

@@ -49,6 +49,34 @@ describe("configuration from the environment", () => {
     expect(config.delivery.concurrency).toBe(16);
   });
 
+  it("reads the storage periods, with the defaults of the maintenance and one line per wrong value", () => {
+    expect(loadConfig({}).retention).toEqual({
+      eventsDays: 3,
+      keptRepliesDays: 3,
+      inboxDays: 7,
+      deliveriesDays: 90,
+      draftPhotosDays: 30,
+      quarantineDays: 30,
+      inactiveAfterMonths: 24,
+      inactiveAnswerDays: 30,
+    });
+    // Kept replies follow the event records unless set; a blank value counts as unset.
+    expect(loadConfig({ RETAIN_EVENTS_DAYS: "2", INACTIVE_AFTER_MONTHS: " " }).retention).toMatchObject({ eventsDays: 2, keptRepliesDays: 2, inactiveAfterMonths: 24 });
+    expect(loadConfig({ RETAIN_KEPT_REPLIES_DAYS: "1", RETAIN_DELIVERIES_DAYS: "30" }).retention).toMatchObject({ keptRepliesDays: 1, deliveriesDays: 30 });
+    let error: unknown;
+    try {
+      loadConfig({ RETAIN_EVENTS_DAYS: "7", RETAIN_INBOX_DAYS: "zwei", INACTIVE_ANSWER_DAYS: "2.5" });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).problems).toEqual([
+      "RETAIN_EVENTS_DAYS: must be a whole number from 1 to 6 days (handled event ids; Telegram reuses update ids after a quiet week)",
+      "RETAIN_INBOX_DAYS: must be a whole number from 1 to 365 days (Telegram inbox leftovers)",
+      "INACTIVE_ANSWER_DAYS: must be a whole number from 7 to 365 days (time to answer before an unanswered resident is erased)",
+    ]);
+    expect(() => loadConfig({ RETAIN_EVENTS_DAYS: "2", RETAIN_KEPT_REPLIES_DAYS: "3" })).toThrow(/RETAIN_KEPT_REPLIES_DAYS: must not exceed RETAIN_EVENTS_DAYS/);
+  });
+
   it("keeps secrets out of the logs", async () => {
     let written = "";
     const sink = new Writable({

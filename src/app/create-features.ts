@@ -6,6 +6,7 @@ import type { ContributionsOnErasure } from "../core/ports/erasure.js";
 import { createResidentErasure } from "../storage/privacy/resident-erasure.js";
 import { createIdeasFeatures, DEFAULT_IDEAS_CONFIG, type IdeasConfig } from "../core/features/ideas/index.js";
 import { createInitiativesFeature } from "../core/features/initiatives.js";
+import { createStayFeature } from "../core/features/privacy/stay-feature.js";
 import { createNewsModerationFeature, createNewsQueueSource, type NewsModerationDeps } from "../core/features/news-moderation.js";
 import { createSubscriptionsFeature } from "../core/features/subscriptions.js";
 import { createSurveysFeature } from "../core/features/surveys/survey-feature.js";
@@ -23,6 +24,7 @@ import { createOutboxPublisher } from "../storage/outbox/publisher.js";
 import type { PrismaAccess } from "../storage/prisma-access.js";
 import { createFeedPreferenceStore } from "../storage/stores/feed-preference-store.js";
 import { createInitiativeStore } from "../storage/stores/initiative-store.js";
+import { createStayStore } from "../storage/stores/stay-store.js";
 import { createSubscriptionStore } from "../storage/stores/subscription-store.js";
 import { createSurveyStore } from "../storage/stores/survey-store.js";
 
@@ -111,6 +113,8 @@ export function assembleFeatures(deps: FeatureAssemblyDeps): AssembledFeatures {
     }),
     createBroadcastsFeature({ outbox: createOutboxOverview(access) }),
     createEraseFeature({ erasure: createResidentErasure(access, deps.erasureContributions ?? "anonymise"), clock }),
+    // The answer to the maintenance's question to long-silent residents (src/storage/maintenance.ts).
+    createStayFeature({ stay: createStayStore(access) }),
   ];
 
   const scheduler = createSurveyScheduler({ store: surveyStore, unitOfWork: access, clock, logger });

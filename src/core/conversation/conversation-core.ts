@@ -107,6 +107,7 @@ export function createConversationCore(deps: ConversationCoreDeps): Conversation
         privateChatId: event.trustedPrivateChatId,
         key,
         wantsKeptReply: event.redelivered === true,
+        seenAt: deps.clock.now(),
       });
       if (start.duplicate) {
         const kept = start.keptReply;

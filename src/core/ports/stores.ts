@@ -80,6 +80,8 @@ export interface TurnStartRequest {
   readonly key: string;
   /** Return the kept reply when the event turns out to be a duplicate (see InboundEvent.redelivered). */
   readonly wantsKeptReply: boolean;
+  /** When the core handles it: a fresh event marks its sender as seen (long silences end in a question, then erasure). */
+  readonly seenAt: Date;
 }
 
 /**

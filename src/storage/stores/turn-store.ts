@@ -6,6 +6,14 @@ import type { PrismaAccess } from "../prisma-access.js";
 import { Prisma, type Resident as ResidentRow } from "../generated/prisma/client.js";
 import { saveConversationSql, toConversationState, type ConversationRow } from "./conversation-store.js";
 import { toResident } from "./resident-store.js";
+import { sqlTimestamp } from "../outbox/publisher.js";
+
+/**
+ * Identity.lastSeenAt is written at most once an hour per identity: it only measures long silences
+ * (src/storage/maintenance.ts) and picks a resident's most recent messenger, and a write on every
+ * event would double the rows each turn changes.
+ */
+const SEEN_PRECISION_MS = 3_600_000;
 
 type ResidentFields = Pick<ResidentRow, "locale" | "homeAreaId" | "privacyAcceptedAt" | "onboardedAt" | "blockedAt">;
 
@@ -38,6 +46,8 @@ export function createTurnStore(deps: StartStoreDeps): TurnStore {
       // The conversation upsert only runs for a fresh event of a known sender (`WHERE EXISTS fresh`),
       // so a redelivery locks nothing. ON CONFLICT DO UPDATE row-locks like SELECT … FOR UPDATE and
       // returns the newest committed state even after waiting for a concurrent turn of the chat.
+      // `seen` and `answered` run although nothing reads them (data-modifying CTEs always do): a fresh
+      // event shows its sender is still there, and withdraws the stay question if one was asked.
       const rows = await client.$queryRaw<StartRow[]>`WITH fresh AS (
           INSERT INTO "ProcessedEvent" ("id", "identityId") VALUES (${request.eventId}, ${request.identityId}) ON CONFLICT DO NOTHING RETURNING "id"
         ), prior AS (
@@ -45,6 +55,15 @@ export function createTurnStore(deps: StartStoreDeps): TurnStore {
         ), who AS (
           SELECT r."id", r."locale", r."homeAreaId", r."privacyAcceptedAt", r."onboardedAt", r."blockedAt", i."privateChatId"
           FROM "Identity" i JOIN "Resident" r ON r."id" = i."residentId" WHERE i."id" = ${request.identityId}
+        ), seen AS (
+          UPDATE "Identity" SET "lastSeenAt" = ${sqlTimestamp(request.seenAt)}
+          WHERE "id" = ${request.identityId} AND "lastSeenAt" < ${sqlTimestamp(new Date(request.seenAt.getTime() - SEEN_PRECISION_MS))}
+            AND EXISTS (SELECT 1 FROM fresh)
+          RETURNING 1
+        ), answered AS (
+          UPDATE "Resident" SET "stayAskedAt" = NULL
+          WHERE "id" IN (SELECT "id" FROM who) AND "stayAskedAt" IS NOT NULL AND EXISTS (SELECT 1 FROM fresh)
+          RETURNING 1
         ), conv AS (
           INSERT INTO "Conversation" ("key", "residentId", "updatedAt")
           SELECT ${request.key}, who."id", now() FROM who WHERE EXISTS (SELECT 1 FROM fresh)
