@@ -2,6 +2,7 @@
  * A mitreden bot on a real Synapse, with the core on a migrated test database, plus helpers to
  * play residents over plain HTTP (test-user.ts, deliberately not matrix-bot-sdk).
  */
+import { testPrivacyFacts } from "../../support/privacy-facts.js";
 import { assembleCore } from "../../../src/app/create-core.js";
 import { createMatrixChannel, type MatrixChannel, type MatrixChannelOptions } from "../../../src/channels/matrix/matrix-channel.js";
 import type { Feature } from "../../../src/core/conversation/feature.js";
@@ -60,7 +61,7 @@ export async function createBotWorld(
     translator,
     clock: { now: () => new Date() },
     logger: silentLogger,
-    privacy: { municipality: "Samtgemeinde Oldendorf-Himmelpforten", contact: "datenschutz@example.org" },
+    privacy: testPrivacyFacts(),
     ...(options.extraFeatures ? { extraFeatures: await options.extraFeatures({ access, translator }) } : {}),
   });
   const handled: Array<{ eventId: string; replies: number }> = [];
