@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONSENT_WITHDRAWN_ERROR } from "../../../../src/core/ports/consent.js";
+import { splitOutbound, visibleLength } from "../../../../src/core/render/split-message.js";
 import { createDigestJob } from "../../../../src/storage/outbox/digest-job.js";
 import { createOutboxPublisher } from "../../../../src/storage/outbox/publisher.js";
 import { createCoreHarness, NO_BUTTONS, type CoreHarness, type Person, type Reply } from "../../../support/core-harness.js";
@@ -278,5 +279,28 @@ describe("a new notice version", () => {
     expect(screen[1]!.choices.map((c) => c.action)).toEqual(["privacy:agree", "privacy:withdraw", "mydata:send", "erase:ask", "settings:open"]);
     await h.press(dora, "onboarding:accept");
     expect((await residentOf(dora)).privacyVersion).toBe("2026-12-01");
+  });
+});
+
+describe("a notice longer than a message", () => {
+  afterAll(() => h.restart({ privacy: { controller: "Samtgemeinde Oldendorf-Himmelpforten, Am Markt 1, 21709 Himmelpforten" } }));
+
+  it("splits into parts a Telegram message takes, with agree and decline on the last", async () => {
+    // A municipality may name several offices and a long postal address.
+    const controller = Array.from({ length: 30 }, (_, i) => `Fachbereich ${i + 1}, Am Markt ${i + 1}, 21709 Himmelpforten`).join("; ");
+    h.restart({ privacy: { controller } });
+    const emil: Person = { channel: "telegram", userId: "7005" };
+    await h.send(emil, "/start");
+    const area = await h.press(emil, "onboarding:lang:de");
+    const notice = await h.press(emil, area[0]!.choices.find((c) => c.label === "Hammah")!.action);
+    expect(notice).toHaveLength(1);
+    const parts = splitOutbound(notice[0]!.message, { limit: 4096, measure: visibleLength });
+    expect(parts.length).toBeGreaterThan(1);
+    for (const part of parts) expect(visibleLength(part.html)).toBeLessThanOrEqual(4096);
+    expect(parts.slice(0, -1).every((p) => p.choices === undefined)).toBe(true);
+    expect(parts.at(-1)!.choices?.flat().map((c) => c.action)).toEqual(["onboarding:accept", "onboarding:decline"]);
+    expect(parts.map((p) => p.html).join("")).toContain("Fachbereich 30");
+    expect(parts.at(-1)!.html).toContain("Sind Sie damit einverstanden?");
+    expect(all(await h.press(emil, "onboarding:accept"))).toContain("Hauptmenü");
   });
 });
