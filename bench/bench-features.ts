@@ -3,6 +3,7 @@
  * need (an open survey, approved ideas) and the activities residents do with them. Kept in one
  * place so the throughput and Telegram benchmarks assemble the same core.
  */
+import { loadConfig, privacyFactsOf } from "../src/config.js";
 import { renderBarChart } from "../src/charts/bar-chart.js";
 import type { Feature } from "../src/core/conversation/feature.js";
 import { createIdeasFeatures, DEFAULT_IDEAS_CONFIG } from "../src/core/features/ideas/index.js";
@@ -183,7 +184,7 @@ export async function buildBenchCore(deps: { prisma: PrismaClient; translator: T
     translator: deps.translator,
     clock: deps.clock,
     logger: deps.logger,
-    privacy: { municipality: "Samtgemeinde Oldendorf-Himmelpforten", contact: "datenschutz@example.org" },
+    privacy: privacyFactsOf(loadConfig({ PRIVACY_CONTACT: "datenschutz@example.org" })),
     extraFeatures: extra.features,
   });
   return { core, extra };

@@ -70,7 +70,7 @@ export const FOUNDATION_ACTIVITIES: readonly Activity[] = [
     weight: 1,
     run: async (r) => {
       await r.press("settings:open");
-      await r.press("settings:privacy");
+      await r.press("privacy:open");
     },
   },
   {

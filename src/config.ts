@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { PrivacyFacts } from "./core/features/privacy/privacy-notice.js";
 
 const optionalText = z
   .string()
@@ -16,6 +17,14 @@ const whole = (min: number, max: number, unit: string) => {
   );
 };
 const period = (fallback: number, min: number, max: number, unit: string) => whole(min, max, unit).transform((v) => v ?? fallback);
+/** The supervisory authority of Lower Saxony, where the example municipality lies (Art. 77 GDPR). */
+export const DEFAULT_PRIVACY_AUTHORITY = "Die Landesbeauftragte für den Datenschutz Niedersachsen, Prinzenstraße 5, 30159 Hannover";
+export const DEFAULT_PRIVACY_NOTICE_VERSION = "2026-12-01";
+
+/** The controller named when PRIVACY_CONTROLLER is unset: the municipality at an example address to replace. */
+export function defaultPrivacyController(municipality: string): string {
+  return `${municipality}, Am Markt 1, 21709 Himmelpforten`;
+}
 
 const flag = z.enum(["auto", "on", "off"]).default("auto");
 
@@ -29,6 +38,14 @@ const schema = z.object({
   LOG_FILE: optionalText,
   MUNICIPALITY_NAME: z.string().trim().min(1).default("Samtgemeinde Oldendorf-Himmelpforten"),
   PRIVACY_CONTACT: z.string().trim().min(1).default("datenschutz@oldendorf-himmelpforten.example"),
+  PRIVACY_CONTROLLER: optionalText,
+  PRIVACY_AUTHORITY: z.string().trim().min(1).default(DEFAULT_PRIVACY_AUTHORITY),
+  // Part of every consent record; a new value asks every resident again at their next message.
+  PRIVACY_NOTICE_VERSION: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, { message: "must be a short version name such as 2026-12-01 (letters, digits, . _ -)" })
+    .default(DEFAULT_PRIVACY_NOTICE_VERSION),
   SEED_EXAMPLE: flag,
   SURVEY_TOKEN_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, {
     message: "must be at least 32 characters long (or unset: a secret is then generated and kept in the database)",
@@ -79,6 +96,12 @@ export interface Config {
   readonly logFile: string | undefined;
   readonly municipality: string;
   readonly privacyContact: string;
+  /** The controller as the privacy notice names it: name and postal address. */
+  readonly privacyController: string;
+  /** The supervisory authority residents may complain to. */
+  readonly privacyAuthority: string;
+  /** The version of the privacy notice residents agree to. */
+  readonly privacyNoticeVersion: string;
   readonly seedExample: "auto" | "on" | "off";
   /** Key of the one-way tokens that stop double voting in anonymous surveys. */
   readonly surveyTokenSecret: string | undefined;
@@ -149,6 +172,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     logFile: e.LOG_FILE,
     municipality: e.MUNICIPALITY_NAME,
     privacyContact: e.PRIVACY_CONTACT,
+    privacyController: e.PRIVACY_CONTROLLER ?? defaultPrivacyController(e.MUNICIPALITY_NAME),
+    privacyAuthority: e.PRIVACY_AUTHORITY,
+    privacyNoticeVersion: e.PRIVACY_NOTICE_VERSION,
     seedExample: e.SEED_EXAMPLE,
     surveyTokenSecret: e.SURVEY_TOKEN_SECRET,
     consoleChannel: e.CONSOLE_CHANNEL,
@@ -181,6 +207,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
           password: e.MATRIX_PASSWORD,
         }
       : undefined,
+  };
+}
+
+/** What the privacy notice names, from the configuration. */
+export function privacyFactsOf(config: Config): PrivacyFacts {
+  return {
+    municipality: config.municipality,
+    controller: config.privacyController,
+    contact: config.privacyContact,
+    authority: config.privacyAuthority,
+    noticeVersion: config.privacyNoticeVersion,
   };
 }
 

@@ -13,7 +13,7 @@ import { createTelegramChannel } from "./channels/telegram/telegram-channel.js";
 import { createTelegramApi, createTelegramSender } from "./channels/telegram/telegram-sender.js";
 import { createTelegramChatAdminVerifier } from "./channels/telegram/chat-admin-verifier.js";
 import { telegramBotId } from "./channels/telegram/update-inbox.js";
-import { ConfigError, loadConfig, secretsOf, wantsConsole, type Config } from "./config.js";
+import { ConfigError, loadConfig, privacyFactsOf, secretsOf, wantsConsole, type Config } from "./config.js";
 import type { ChannelSender } from "./core/ports/channel-sender.js";
 import { systemClock } from "./core/ports/clock.js";
 import { createDispatcher } from "./delivery/dispatcher.js";
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     translator,
     clock,
     logger,
-    privacy: { municipality: config.municipality, contact: config.privacyContact },
+    privacy: privacyFactsOf(config),
     extraFeatures: assembled.features,
   });
 

@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { createLogger } from "../src/logger.js";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, secretsOf, wantsConsole } from "../src/config.js";
+import { ConfigError, loadConfig, privacyFactsOf, secretsOf, wantsConsole } from "../src/config.js";
 
 const TOKEN = "123456789:AAHsecretsecretsecretsecret-XYZ";
 
@@ -34,6 +34,20 @@ describe("configuration from the environment", () => {
     expect(loadConfig({}).erasureContributions).toBe("anonymise");
     expect(loadConfig({ ERASURE_CONTRIBUTIONS: "delete" }).erasureContributions).toBe("delete");
     expect(() => loadConfig({ ERASURE_CONTRIBUTIONS: "forget" })).toThrow(/ERASURE_CONTRIBUTIONS/);
+  });
+
+  it("fills the privacy notice from the municipality and the Lower Saxony example, and checks the version", () => {
+    expect(privacyFactsOf(loadConfig({ MUNICIPALITY_NAME: "Gemeinde Hammah" }))).toEqual({
+      municipality: "Gemeinde Hammah",
+      controller: "Gemeinde Hammah, Am Markt 1, 21709 Himmelpforten",
+      contact: "datenschutz@oldendorf-himmelpforten.example",
+      authority: "Die Landesbeauftragte für den Datenschutz Niedersachsen, Prinzenstraße 5, 30159 Hannover",
+      noticeVersion: "2026-12-01",
+    });
+    const own = loadConfig({ PRIVACY_CONTROLLER: "Stadt Stade, Am Sande 2, 21682 Stade", PRIVACY_AUTHORITY: "LfD Niedersachsen", PRIVACY_NOTICE_VERSION: "2027-02" });
+    expect(privacyFactsOf(own)).toMatchObject({ controller: "Stadt Stade, Am Sande 2, 21682 Stade", authority: "LfD Niedersachsen", noticeVersion: "2027-02" });
+    expect(() => loadConfig({ PRIVACY_NOTICE_VERSION: "neue Fassung!" })).toThrow(/^  - PRIVACY_NOTICE_VERSION: must be a short version name/m);
+    expect(() => loadConfig({ PRIVACY_AUTHORITY: "  " })).toThrow(/PRIVACY_AUTHORITY/);
   });
 
   it("asks for Matrix credentials together with the homeserver", () => {

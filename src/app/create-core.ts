@@ -4,6 +4,7 @@ import { createHelpFeature } from "../core/features/help.js";
 import { createLinkFeature } from "../core/features/link.js";
 import { createMenuFeature } from "../core/features/menu.js";
 import { createOnboarding, type PrivacyFacts } from "../core/features/onboarding.js";
+import { createPrivacyFeature } from "../core/features/privacy/index.js";
 import { createSettingsFeature } from "../core/features/settings.js";
 import { createUpcomingFeature, type UpcomingTopic } from "../core/features/upcoming.js";
 import type { Clock } from "../core/ports/clock.js";
@@ -26,10 +27,11 @@ export interface CoreAssemblyDeps {
 export function assembleCore(deps: CoreAssemblyDeps): ConversationCore {
   const { stores, clock, privacy } = deps;
   const extra = deps.extraFeatures ?? [];
-  const onboarding = createOnboarding({ residents: stores.residents, areas: stores.areas, clock, privacy });
+  const onboarding = createOnboarding({ residents: stores.residents, consents: stores.consents, areas: stores.areas, clock, privacy });
   const features: Feature[] = [
     onboarding.feature,
-    createSettingsFeature({ residents: stores.residents, areas: stores.areas, privacy }),
+    createSettingsFeature({ residents: stores.residents, areas: stores.areas }),
+    createPrivacyFeature({ consents: stores.consents, clock, privacy }),
     createLinkFeature({
       links: stores.links,
       residents: stores.residents,

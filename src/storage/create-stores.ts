@@ -1,6 +1,7 @@
 import type { PrismaAccess } from "./prisma-access.js";
 import { createAreaStore } from "./stores/area-store.js";
 import { createAuditStore } from "./stores/audit-store.js";
+import { createConsentStore } from "./stores/consent-store.js";
 import { createConversationStore } from "./stores/conversation-store.js";
 import { createEventLog } from "./stores/event-log.js";
 import { createLinkStore } from "./stores/link-store.js";
@@ -31,6 +32,7 @@ export function createFoundationStores(access: PrismaAccess, options: Foundation
     conversations,
     turns: createTurnStore({ access, residents, conversations }),
     audit: createAuditStore(access),
+    consents: createConsentStore(access),
     links: createLinkStore(access, options.surveyTokenSecret ? { surveyTokenSecret: options.surveyTokenSecret } : {}),
   };
 }

@@ -17,15 +17,21 @@ export async function mergeResidents(db: Db, fromId: number, intoId: number, opt
     db.resident.findUniqueOrThrow({ where: { id: fromId } }),
     db.resident.findUniqueOrThrow({ where: { id: intoId } }),
   ]);
+  // Consent is taken as one whole (time, notice version, withdrawal) from the resident who gave it.
+  const consent = into.privacyAcceptedAt ? into : from;
   await db.resident.update({
     where: { id: intoId },
     data: {
       locale: into.locale ?? from.locale,
       homeAreaId: into.homeAreaId ?? from.homeAreaId,
-      privacyAcceptedAt: into.privacyAcceptedAt ?? from.privacyAcceptedAt,
+      privacyAcceptedAt: consent.privacyAcceptedAt,
+      privacyVersion: consent.privacyVersion,
+      privacyWithdrawnAt: consent.privacyWithdrawnAt,
       onboardedAt: into.onboardedAt ?? from.onboardedAt,
     },
   });
+  // The consent history stays whole: it is part of the person's data export.
+  await db.consentRecord.updateMany({ where: { residentId: fromId }, data: { residentId: intoId } });
   await db.identity.updateMany({ where: { residentId: fromId }, data: { residentId: intoId } });
   await db.conversation.updateMany({ where: { residentId: fromId }, data: { residentId: intoId } });
   await mergeSurveyData(db, fromId, intoId, options.surveyTokenSecret);
@@ -91,12 +97,18 @@ export async function splitIdentity(db: Db, identityId: string): Promise<number 
       locale: from.locale,
       homeAreaId: from.homeAreaId,
       privacyAcceptedAt: from.privacyAcceptedAt,
+      privacyVersion: from.privacyVersion,
+      privacyWithdrawnAt: from.privacyWithdrawnAt,
       onboardedAt: from.onboardedAt,
       blockedAt: from.blockedAt,
       blockedReason: from.blockedReason,
     },
   });
   await db.identity.update({ where: { id: identityId }, data: { residentId: created.id } });
+  // The consent history was given by the same person: both residents keep a copy.
+  await db.$executeRaw`
+    INSERT INTO "ConsentRecord" ("residentId", "noticeVersion", decision, "createdAt")
+    SELECT ${created.id}, "noticeVersion", decision, "createdAt" FROM "ConsentRecord" WHERE "residentId" = ${from.id}`;
   if (identity.privateChatId) {
     // The identity's own chat now belongs to the new resident (the conversation key is channel:chat).
     await db.conversation.updateMany({

@@ -15,6 +15,8 @@ import { seedExampleIfEmpty } from "../../src/storage/seed-example.js";
 import type { Database } from "../../src/storage/database.js";
 import { createTestDatabase } from "./test-database.js";
 import { silentLogger } from "./silent-logger.js";
+import { testPrivacyFacts } from "./privacy-facts.js";
+import type { PrivacyFacts } from "../../src/core/features/privacy/privacy-notice.js";
 
 export const BUTTONS: ChannelCapabilities = { buttons: true, images: true, html: true, edits: true, limits: { textChars: 4096, captionChars: 1024, actionBytes: 64 } };
 export const NO_BUTTONS: ChannelCapabilities = { buttons: false, images: false, html: false, edits: false, limits: {} };
@@ -50,8 +52,11 @@ export interface CoreHarness {
   deliver(event: InboundEvent, capabilities?: ChannelCapabilities): Promise<Reply[]>;
   /** Sends /start and walks onboarding with the first language offered as `locale`. */
   onboard(person: Person, options?: { locale?: "de" | "en"; areaName?: string }): Promise<Reply[]>;
-  /** Rebuilds the core over the same database, as a restarted process would. */
-  restart(): void;
+  /**
+   * Rebuilds the core over the same database, as a restarted process would; `privacy` changes
+   * what the restarted process is configured with (e.g. a new notice version).
+   */
+  restart(options?: { privacy?: Partial<PrivacyFacts> }): void;
   dispose(): Promise<void>;
 }
 
@@ -75,6 +80,8 @@ export interface HarnessContext {
 export interface CoreHarnessOptions extends Partial<Pick<CoreAssemblyDeps, "extraFeatures" | "generateLinkCode">> {
   /** Builds extra features on the harness's access, so their stores join each event's transaction. */
   readonly features?: (context: HarnessContext) => readonly Feature[];
+  /** Overrides of the privacy facts (see testPrivacyFacts). */
+  readonly privacy?: Partial<PrivacyFacts>;
 }
 
 export async function createCoreHarness(options: CoreHarnessOptions = {}): Promise<CoreHarness> {
@@ -84,15 +91,16 @@ export async function createCoreHarness(options: CoreHarnessOptions = {}): Promi
   const clock = createTestClock();
   const access = createPrismaAccess(testDb.db.prisma);
   const stores = createFoundationStores(access);
-  const { features, ...assembly } = options;
+  const { features, privacy: privacyOverrides, ...assembly } = options;
   const built = features?.({ access, stores, translator, clock }) ?? [];
+  let privacy = testPrivacyFacts(privacyOverrides);
   const build = () =>
     assembleCore({
       stores,
       translator,
       clock,
       logger: silentLogger,
-      privacy: { municipality: "Samtgemeinde Oldendorf-Himmelpforten", contact: "datenschutz@example.org" },
+      privacy,
       ...assembly,
       extraFeatures: [...(assembly.extraFeatures ?? []), ...built],
     });
@@ -140,7 +148,8 @@ export async function createCoreHarness(options: CoreHarnessOptions = {}): Promi
       await harness.press(person, area.action);
       return harness.press(person, "onboarding:accept");
     },
-    restart() {
+    restart(restartOptions) {
+      if (restartOptions?.privacy) privacy = { ...privacy, ...restartOptions.privacy };
       core = build();
     },
     dispose: () => testDb.dispose(),

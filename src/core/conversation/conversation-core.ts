@@ -25,6 +25,11 @@ import type { Turn } from "./turn.js";
 export interface OnboardingGate {
   readonly featureId: string;
   isComplete(resident: Resident): boolean;
+  /**
+   * True for a resident who agreed once but whose consent no longer stands (withdrawn, or a newer
+   * notice not yet agreed to): outside the private chat their contributions are refused.
+   */
+  consentLapsed(resident: Resident): boolean;
   /** Starts or resumes onboarding; `deepLink` is opened once it is done. */
   resume(turn: Turn, deepLink: string | undefined): Promise<void>;
 }
@@ -238,8 +243,15 @@ export function createConversationCore(deps: ConversationCoreDeps): Conversation
     }
 
     switch (input.kind) {
-      case "action":
+      case "action": {
+        // In a group the gate above does not run; what would create a contribution still needs consent.
+        const { feature, verb } = splitAction(input.action);
+        if (!isPrivate && featuresById.get(feature)?.contributions?.includes(verb) && deps.onboarding.consentLapsed(turn.resident)) {
+          turn.say("common:consent-needed-group");
+          return;
+        }
         return runAction(turn, input.action);
+      }
       case "bad-number":
         turn.say("common:bad-number", { count: input.count });
         return;

@@ -48,6 +48,11 @@ export interface Feature {
    * messenger, which brings the onboarding of the first).
    */
   readonly actionsBeforeOnboarding?: boolean;
+  /**
+   * Verbs of its actions that create or extend a resident's contributions (support, report,
+   * submit, follow). Pressed in a group by a resident whose consent lapsed, they are refused.
+   */
+  readonly contributions?: readonly string[];
   handleAction?(turn: Turn, verb: string, args: readonly string[]): Promise<void>;
   handleText?(turn: Turn, text: string): Promise<void>;
   /** A photo sent in a private chat while in this feature's flow; `caption` is the text beside it. */

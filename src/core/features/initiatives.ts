@@ -368,6 +368,7 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
   return {
     id: FEATURE,
     menuEntries: [{ order: 30, labelKey: "menu:initiatives", action: `${FEATURE}:open` }],
+    contributions: ["follow", "report", "repx", "post", "setmode"],
     commands: [
       { name: "initiatives", scope: "private", descriptionKey: "initiatives:command", run: (turn) => turn.dispatch(`${FEATURE}:open`) },
       {

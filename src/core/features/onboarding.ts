@@ -4,19 +4,18 @@ import { DEEP_LINK_ACTION, type OnboardingGate } from "../conversation/conversat
 import { isLocale } from "../model/locale.js";
 import type { Resident } from "../model/resident.js";
 import type { Clock } from "../ports/clock.js";
+import type { ConsentStore } from "../ports/consent.js";
 import type { AreaStore, ResidentStore } from "../ports/stores.js";
+import { consentLapsed, formatMoment, hasCurrentConsent, privacyNotice, type PrivacyFacts } from "./privacy/privacy-notice.js";
 import { areaChoices, languageChoices, pickArea } from "./preference-choices.js";
+
+export { privacyNotice, type PrivacyFacts } from "./privacy/privacy-notice.js";
 
 export const ONBOARDING_FEATURE = "onboarding";
 
-/** Who runs this installation, shown in the privacy notice. */
-export interface PrivacyFacts {
-  readonly municipality: string;
-  readonly contact: string;
-}
-
 export interface OnboardingDeps {
   readonly residents: ResidentStore;
+  readonly consents: ConsentStore;
   readonly areas: AreaStore;
   readonly clock: Clock;
   readonly privacy: PrivacyFacts;
@@ -24,14 +23,12 @@ export interface OnboardingDeps {
 
 type Step = "language" | "area" | "privacy";
 
-/** Shows the privacy notice with its facts; used by onboarding and settings. */
-export function privacyNotice(turn: Turn, privacy: PrivacyFacts): string {
-  return turn.t("onboarding:privacy", { municipality: privacy.municipality, contact: privacy.contact });
-}
-
 /**
  * First contact: choose a language, a home area, accept the privacy notice. The step is kept in
  * the conversation state, so a resident who leaves half-way continues where they stopped.
+ *
+ * The same gate asks again whoever agreed to another version of the notice (or to one from before
+ * versions existed) and whoever withdrew: only the notice then, since language and village are known.
  */
 export function createOnboarding(deps: OnboardingDeps): { feature: Feature; gate: OnboardingGate } {
   function deepLinkOf(turn: Turn): string | undefined {
@@ -47,7 +44,7 @@ export function createOnboarding(deps: OnboardingDeps): { feature: Feature; gate
       turn.say("onboarding:choose-area", {}, areaChoices(await deps.areas.list(), "onboarding:area"));
     } else {
       turn.reply({
-        html: privacyNotice(turn, deps.privacy),
+        html: [...consentIntro(turn), privacyNotice(turn, deps.privacy), turn.t("onboarding:privacy-question")].join("\n\n"),
         choices: [
           [
             { label: turn.t("onboarding:accept"), action: "onboarding:accept" },
@@ -65,20 +62,36 @@ export function createOnboarding(deps: OnboardingDeps): { feature: Feature; gate
     return "privacy";
   }
 
+  /** Why a resident who agreed before is asked again; nothing for a first contact. */
+  function consentIntro(turn: Turn): string[] {
+    const resident = turn.resident;
+    if (resident.privacyWithdrawnAt) {
+      return [turn.t("onboarding:consent-withdrawn-intro", { date: formatMoment(resident.privacyWithdrawnAt, turn) })];
+    }
+    if (consentLapsed(resident, deps.privacy)) return [turn.t("onboarding:notice-changed-intro", { version: deps.privacy.noticeVersion })];
+    return [];
+  }
+
   async function finish(turn: Turn, deepLink: string | undefined): Promise<void> {
-    const now = deps.clock.now();
-    turn.setResident(await deps.residents.update(turn.resident.id, { privacyAcceptedAt: now, onboardedAt: now }));
+    const again = turn.resident.onboardedAt !== null;
+    turn.setResident(await deps.consents.give(turn.resident.id, deps.privacy.noticeVersion, deps.clock.now()));
     turn.leave();
-    const area = turn.resident.homeAreaId === null ? undefined : await deps.areas.get(turn.resident.homeAreaId);
-    turn.say("onboarding:done", { area: area?.name ?? "" });
+    if (again) {
+      turn.say("onboarding:consent-renewed", { version: deps.privacy.noticeVersion });
+    } else {
+      const area = turn.resident.homeAreaId === null ? undefined : await deps.areas.get(turn.resident.homeAreaId);
+      turn.say("onboarding:done", { area: area?.name ?? "" });
+    }
     await turn.dispatch(deepLink ? `${DEEP_LINK_ACTION}:${deepLink}` : "menu:open");
   }
+
+  const isComplete = (resident: Resident) => resident.onboardedAt !== null && hasCurrentConsent(resident, deps.privacy);
 
   const feature: Feature = {
     id: ONBOARDING_FEATURE,
     async handleAction(turn, verb, args) {
       const deepLink = deepLinkOf(turn);
-      if (turn.resident.onboardedAt) {
+      if (isComplete(turn.resident)) {
         turn.say("onboarding:already-done");
         return turn.dispatch("menu:open");
       }
@@ -98,7 +111,12 @@ export function createOnboarding(deps: OnboardingDeps): { feature: Feature; gate
       if (verb === "accept" && (await nextStep(turn.resident)) === "privacy") return finish(turn, deepLink);
       if (verb === "decline") {
         turn.enter(ONBOARDING_FEATURE, "privacy", deepLink ? { deepLink } : {});
-        turn.say("onboarding:declined", {}, [[{ label: turn.t("onboarding:read-again"), action: "onboarding:privacy" }]]);
+        // Someone with an account keeps their rights without consent: the privacy screen leads to them.
+        const account = turn.resident.onboardedAt !== null;
+        turn.say(account ? "onboarding:declined-again" : "onboarding:declined", {}, [
+          [{ label: turn.t("onboarding:read-again"), action: "onboarding:privacy" }],
+          ...(account ? [[{ label: turn.t("onboarding:privacy-screen"), action: "privacy:open" }]] : []),
+        ]);
         return;
       }
       return ask(turn, await nextStep(turn.resident), deepLink);
@@ -111,7 +129,8 @@ export function createOnboarding(deps: OnboardingDeps): { feature: Feature; gate
 
   const gate: OnboardingGate = {
     featureId: ONBOARDING_FEATURE,
-    isComplete: (resident) => resident.onboardedAt !== null,
+    isComplete,
+    consentLapsed: (resident) => consentLapsed(resident, deps.privacy),
     resume: async (turn, deepLink) => ask(turn, await nextStep(turn.resident), deepLink ?? deepLinkOf(turn)),
   };
   return { feature, gate };

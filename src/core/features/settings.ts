@@ -2,13 +2,11 @@ import type { Feature } from "../conversation/feature.js";
 import type { Turn } from "../conversation/turn.js";
 import { isLocale } from "../model/locale.js";
 import type { AreaStore, ResidentStore } from "../ports/stores.js";
-import { privacyNotice, type PrivacyFacts } from "./onboarding.js";
 import { areaChoices, languageChoices, pickArea } from "./preference-choices.js";
 
 export interface SettingsDeps {
   readonly residents: ResidentStore;
   readonly areas: AreaStore;
-  readonly privacy: PrivacyFacts;
 }
 
 const back = (turn: Turn) => [{ label: turn.t("menu:back"), action: "menu:open" }];
@@ -29,7 +27,7 @@ export function createSettingsFeature(deps: SettingsDeps): Feature {
           { label: turn.t("settings:change-area"), action: "settings:area" },
         ],
         [
-          { label: turn.t("settings:privacy"), action: "settings:privacy" },
+          { label: turn.t("settings:privacy"), action: "privacy:open" },
           { label: turn.t("settings:link"), action: "link:start" },
         ],
         ...(linked ? [[{ label: turn.t("settings:unlink"), action: "link:unlink" }]] : []),
@@ -69,7 +67,8 @@ export function createSettingsFeature(deps: SettingsDeps): Feature {
         turn.say("settings:area-changed", { area: area.name });
         await overview(turn);
       } else if (verb === "privacy") {
-        turn.reply({ html: privacyNotice(turn, deps.privacy), choices: [back(turn)] });
+        // The privacy screen has its own feature; this verb stays for buttons sent before it had.
+        await turn.dispatch("privacy:open");
       } else if (verb === "open") {
         await overview(turn);
       } else {

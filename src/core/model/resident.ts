@@ -5,7 +5,8 @@ import type { Locale } from "./locale.js";
  *
  * @example
  * const anna: Resident = {
- *   id: 7, locale: "de", homeAreaId: 3, privacyAcceptedAt: new Date(), onboardedAt: new Date(), blockedAt: null,
+ *   id: 7, locale: "de", homeAreaId: 3, privacyAcceptedAt: new Date(), privacyVersion: "2026-12-01",
+ *   privacyWithdrawnAt: null, onboardedAt: new Date(), blockedAt: null,
  * };
  */
 export interface Resident {
@@ -13,6 +14,10 @@ export interface Resident {
   readonly locale: Locale | null;
   readonly homeAreaId: number | null;
   readonly privacyAcceptedAt: Date | null;
+  /** The privacy notice version last agreed to; null before agreeing, after withdrawing, and for consent given before versions existed. */
+  readonly privacyVersion: string | null;
+  /** When consent was withdrawn; null while it stands (or was never given). */
+  readonly privacyWithdrawnAt: Date | null;
   readonly onboardedAt: Date | null;
   readonly blockedAt: Date | null;
 }

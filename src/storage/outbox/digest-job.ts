@@ -18,7 +18,7 @@ export interface DigestJobDeps {
 
 /**
  * The daily news digest: residents who chose "once a day" for news get one message with every
- * item their followed initiatives published that (UTC) day.
+ * item their followed initiatives published that (UTC) day. Residents who withdrew consent get none.
  *
  * @example
  * const digest = createDigestJob({ access, publisher, translator, clock, logger });
@@ -51,6 +51,7 @@ export function createDigestJob(deps: DigestJobDeps): DigestJob {
       SELECT items, array_agg("residentId" ORDER BY "residentId") AS residents FROM (
         SELECT f."residentId", array_agg(DISTINCT n.id ORDER BY n.id) AS items
         FROM "ResidentFeedPreference" p
+        JOIN "Resident" r ON r.id = p."residentId" AND r."privacyWithdrawnAt" IS NULL
         JOIN "InitiativeFollow" f ON f."residentId" = p."residentId"
         JOIN "NewsItem" n ON n."initiativeId" = f."initiativeId" AND n.status = 'published'
           AND n."publishedAt" >= ${sqlTimestamp(from)} AND n."publishedAt" < ${sqlTimestamp(to)}

@@ -125,14 +125,17 @@ async function insertSubscribedChats(
     ON CONFLICT DO NOTHING`;
 }
 
-/** One private chat per resident: the identity seen most recently that has one. */
+/**
+ * One private chat per resident: the identity seen most recently that has one. A resident who
+ * withdrew consent gets nothing pushed, whichever audience names them.
+ */
 async function insertResidentChats(db: Db, broadcastId: number, now: Date, residentFilter: Prisma.Sql): Promise<number> {
   return db.$executeRaw`
     INSERT INTO "Delivery" ("broadcastId", channel, "chatId", locale, "nextAttemptAt", "createdAt")
     SELECT DISTINCT ON (r.id) ${broadcastId}, i.channel, i."privateChatId", COALESCE(r.locale, ${DEFAULT_LOCALE}),
       ${sqlTimestamp(now)}, ${sqlTimestamp(now)}
     FROM "Resident" r JOIN "Identity" i ON i."residentId" = r.id AND i."privateChatId" IS NOT NULL
-    WHERE ${residentFilter}
+    WHERE r."privacyWithdrawnAt" IS NULL AND ${residentFilter}
     ORDER BY r.id, i."lastSeenAt" DESC, i.id
     ON CONFLICT DO NOTHING`;
 }

@@ -4,7 +4,7 @@ import type { ResidentStore } from "../../core/ports/stores.js";
 import type { PrismaAccess } from "../prisma-access.js";
 import type { Resident as ResidentRow } from "../generated/prisma/client.js";
 
-type ResidentFields = Pick<ResidentRow, "id" | "locale" | "homeAreaId" | "privacyAcceptedAt" | "onboardedAt" | "blockedAt">;
+type ResidentFields = Pick<ResidentRow, "id" | "locale" | "homeAreaId" | "privacyAcceptedAt" | "privacyVersion" | "privacyWithdrawnAt" | "onboardedAt" | "blockedAt">;
 
 interface IdentityResidentRow extends ResidentFields {
   privateChatId: string | null;
@@ -16,6 +16,8 @@ export function toResident(row: ResidentFields): Resident {
     locale: isLocale(row.locale) ? row.locale : null,
     homeAreaId: row.homeAreaId,
     privacyAcceptedAt: row.privacyAcceptedAt,
+    privacyVersion: row.privacyVersion,
+    privacyWithdrawnAt: row.privacyWithdrawnAt,
     onboardedAt: row.onboardedAt,
     blockedAt: row.blockedAt,
   };
@@ -27,7 +29,7 @@ export function createResidentStore(db: PrismaAccess): ResidentStore {
       const client = db.client();
       // Every inbound event resolves its sender: one joined read instead of Prisma's two for an include.
       const rows = await client.$queryRaw<(IdentityResidentRow)[]>`SELECT r."id", r."locale", r."homeAreaId",
-          r."privacyAcceptedAt", r."onboardedAt", r."blockedAt", i."privateChatId"
+          r."privacyAcceptedAt", r."privacyVersion", r."privacyWithdrawnAt", r."onboardedAt", r."blockedAt", i."privateChatId"
         FROM "Identity" i JOIN "Resident" r ON r."id" = i."residentId" WHERE i."id" = ${identityId}`;
       const found = rows[0];
       if (found) {

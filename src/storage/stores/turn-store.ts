@@ -15,7 +15,7 @@ import { sqlTimestamp } from "../outbox/publisher.js";
  */
 const SEEN_PRECISION_MS = 3_600_000;
 
-type ResidentFields = Pick<ResidentRow, "locale" | "homeAreaId" | "privacyAcceptedAt" | "onboardedAt" | "blockedAt">;
+type ResidentFields = Pick<ResidentRow, "locale" | "homeAreaId" | "privacyAcceptedAt" | "privacyVersion" | "privacyWithdrawnAt" | "onboardedAt" | "blockedAt">;
 
 /** One row of the combined statement; resident and conversation columns are null when not found. */
 interface StartRow extends Partial<ResidentFields>, Partial<ConversationRow> {
@@ -53,7 +53,7 @@ export function createTurnStore(deps: StartStoreDeps): TurnStore {
         ), prior AS (
           SELECT "reply" FROM "ProcessedEvent" WHERE "id" = ${request.eventId} AND ${request.wantsKeptReply}
         ), who AS (
-          SELECT r."id", r."locale", r."homeAreaId", r."privacyAcceptedAt", r."onboardedAt", r."blockedAt", i."privateChatId"
+          SELECT r."id", r."locale", r."homeAreaId", r."privacyAcceptedAt", r."privacyVersion", r."privacyWithdrawnAt", r."onboardedAt", r."blockedAt", i."privateChatId"
           FROM "Identity" i JOIN "Resident" r ON r."id" = i."residentId" WHERE i."id" = ${request.identityId}
         ), seen AS (
           UPDATE "Identity" SET "lastSeenAt" = ${sqlTimestamp(request.seenAt)}
@@ -71,7 +71,7 @@ export function createTurnStore(deps: StartStoreDeps): TurnStore {
           RETURNING "residentId", "flow", "step", "data", "choices"
         )
         SELECT EXISTS (SELECT 1 FROM fresh) AS "fresh", (SELECT "reply" FROM prior) AS "keptReply", who."id" AS "residentId", who."locale", who."homeAreaId",
-          who."privacyAcceptedAt", who."onboardedAt", who."blockedAt", who."privateChatId",
+          who."privacyAcceptedAt", who."privacyVersion", who."privacyWithdrawnAt", who."onboardedAt", who."blockedAt", who."privateChatId",
           conv."residentId" AS "conversationResidentId", conv."flow", conv."step", conv."data", conv."choices"
         FROM (SELECT 1) AS one LEFT JOIN who ON true LEFT JOIN conv ON true`;
       const row = rows[0];
@@ -91,6 +91,8 @@ export function createTurnStore(deps: StartStoreDeps): TurnStore {
         locale: row.locale ?? null,
         homeAreaId: row.homeAreaId ?? null,
         privacyAcceptedAt: row.privacyAcceptedAt ?? null,
+        privacyVersion: row.privacyVersion ?? null,
+        privacyWithdrawnAt: row.privacyWithdrawnAt ?? null,
         onboardedAt: row.onboardedAt ?? null,
         blockedAt: row.blockedAt ?? null,
       });

@@ -2,6 +2,8 @@
  * A mitreden bot on a real Synapse, with the core on a migrated test database, plus helpers to
  * play residents over plain HTTP (test-user.ts, deliberately not matrix-bot-sdk).
  */
+import { testPrivacyFacts } from "../../support/privacy-facts.js";
+import type { PrivacyFacts } from "../../../src/core/features/privacy/privacy-notice.js";
 import { assembleCore } from "../../../src/app/create-core.js";
 import { createMatrixChannel, type MatrixChannel, type MatrixChannelOptions } from "../../../src/channels/matrix/matrix-channel.js";
 import type { Feature } from "../../../src/core/conversation/feature.js";
@@ -28,6 +30,11 @@ export interface BotWorld {
   /** Every (eventId, replies) the current and earlier channel instances reported as handled. */
   readonly handled: Array<{ eventId: string; replies: number }>;
   channel: MatrixChannel;
+  /**
+   * Rebuilds the core with other privacy facts (e.g. a new notice version), as a process
+   * restarted with a new configuration would; the running channel uses it from its next event.
+   */
+  reconfigure(privacy: Partial<PrivacyFacts>): void;
   /** Starts a fresh channel instance over the same database, as a restarted process would. */
   startChannel(overrides?: Partial<MatrixChannelOptions>): Promise<MatrixChannel>;
   /**
@@ -55,14 +62,24 @@ export async function createBotWorld(
   const access = createPrismaAccess(testDb.db.prisma);
   const stores = createFoundationStores(access);
   const keyValues = createKeyValueStore(access);
-  const core = assembleCore({
-    stores,
-    translator,
-    clock: { now: () => new Date() },
-    logger: silentLogger,
-    privacy: { municipality: "Samtgemeinde Oldendorf-Himmelpforten", contact: "datenschutz@example.org" },
-    ...(options.extraFeatures ? { extraFeatures: await options.extraFeatures({ access, translator }) } : {}),
-  });
+  const extraFeatures = options.extraFeatures ? await options.extraFeatures({ access, translator }) : undefined;
+  const build = (privacy: PrivacyFacts) =>
+    assembleCore({
+      stores,
+      translator,
+      clock: { now: () => new Date() },
+      logger: silentLogger,
+      privacy,
+      ...(extraFeatures ? { extraFeatures } : {}),
+    });
+  let privacy = testPrivacyFacts();
+  let current = build(privacy);
+  // Channels hold this one; it follows reconfigure().
+  const core: ConversationCore = {
+    handle: (event, capabilities) => current.handle(event, capabilities),
+    commands: () => current.commands(),
+    localeFor: (senderId, hint) => current.localeFor(senderId, hint),
+  };
   const handled: Array<{ eventId: string; replies: number }> = [];
   const waiters: Array<{ eventId: string; occurrence: number; resolve: (replies: number) => void }> = [];
   const timesHandled = (eventId: string) => handled.filter((h) => h.eventId === eventId).length;
@@ -83,6 +100,10 @@ export async function createBotWorld(
     core,
     handled,
     channel: undefined as unknown as MatrixChannel,
+    reconfigure(changes) {
+      privacy = { ...privacy, ...changes };
+      current = build(privacy);
+    },
     async startChannel(overrides = {}) {
       const channel = createMatrixChannel({
         core,

@@ -32,6 +32,7 @@ export function createIdeasFeature(deps: IdeasDeps): Feature {
       { name: "idea", scope: "private", descriptionKey: "ideas:command-new", audience: "resident", run: (turn) => submit.start(turn) },
     ],
     deepLinks: { idea: (turn, argument) => browse.show(turn, parseId(argument)) },
+    contributions: ["new", "send", "sup", "fol", "rep", "repx"],
     async handleAction(turn, verb, args) {
       const id = parseId(args[0]);
       switch (verb) {
