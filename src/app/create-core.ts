@@ -3,6 +3,7 @@ import type { Feature } from "../core/conversation/feature.js";
 import { createHelpFeature } from "../core/features/help.js";
 import { createLinkFeature } from "../core/features/link.js";
 import { createMenuFeature } from "../core/features/menu.js";
+import { createMyDataFeature } from "../core/features/my-data.js";
 import { createOnboarding, type PrivacyFacts } from "../core/features/onboarding.js";
 import { createSettingsFeature } from "../core/features/settings.js";
 import { createUpcomingFeature, type UpcomingTopic } from "../core/features/upcoming.js";
@@ -10,6 +11,7 @@ import type { Clock } from "../core/ports/clock.js";
 import type { Logger } from "../core/ports/logger.js";
 import type { Translator } from "../core/ports/translator.js";
 import type { FoundationStores } from "../storage/create-stores.js";
+import { createResidentDataExport } from "../storage/privacy/resident-export.js";
 
 export interface CoreAssemblyDeps {
   readonly stores: FoundationStores;
@@ -39,6 +41,8 @@ export function assembleCore(deps: CoreAssemblyDeps): ConversationCore {
       clock,
       ...(deps.generateLinkCode ? { generateCode: deps.generateLinkCode } : {}),
     }),
+    // "My data" (/mydata, Settings → Privacy): everything stored about the resident, as a file.
+    createMyDataFeature({ exports: createResidentDataExport(stores.unitOfWork, clock), areas: stores.areas, clock }),
     ...extra,
   ];
   const provided = new Set(features.flatMap((f) => f.menuEntries ?? []).map((e) => e.labelKey));
