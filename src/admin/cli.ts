@@ -21,7 +21,7 @@ import { describeSurveyFileError, exportSurvey, importSurveyFile, SurveyFileErro
 import { createPrismaAccess } from "../storage/prisma-access.js";
 import { createSurveyStore } from "../storage/stores/survey-store.js";
 import { createAreaStore } from "../storage/stores/area-store.js";
-import { writeFile } from "node:fs/promises";
+import { chmod, writeFile } from "node:fs/promises";
 import { exportAuditLog } from "./audit-commands.js";
 import { createAuditStore } from "../storage/stores/audit-store.js";
 import type { PrismaClient } from "../storage/generated/prisma/client.js";
@@ -250,8 +250,9 @@ COMMANDS["resident"] = {
     const out = text(options["out"]);
     if (!id || !out) return ctx.say("admin:usage-resident");
     const { file } = await exportResident(ctx.prisma, id, { identity: ctx.actor }, new Date(), async (json) => {
-      // Personal data: readable by the office's user only.
+      // Personal data: readable by the office's user only (also when an earlier file is replaced).
       await writeFile(out, json, { mode: 0o600 });
+      await chmod(out, 0o600);
       return out;
     });
     ctx.say("admin:resident-exported", { id, file });

@@ -42,7 +42,7 @@ export function assembleCore(deps: CoreAssemblyDeps): ConversationCore {
       ...(deps.generateLinkCode ? { generateCode: deps.generateLinkCode } : {}),
     }),
     // "My data" (/mydata, Settings → Privacy): everything stored about the resident, as a file.
-    createMyDataFeature({ exports: createResidentDataExport(stores.unitOfWork, clock), areas: stores.areas, clock }),
+    createMyDataFeature({ exports: createResidentDataExport(stores.unitOfWork, clock), areas: stores.areas }),
     ...extra,
   ];
   const provided = new Set(features.flatMap((f) => f.menuEntries ?? []).map((e) => e.labelKey));

@@ -1,6 +1,5 @@
 import type { Feature } from "../conversation/feature.js";
 import type { Turn } from "../conversation/turn.js";
-import type { Clock } from "../ports/clock.js";
 import { RESIDENT_DATA_KINDS, type ResidentDataCounts, type ResidentDataExport } from "../ports/resident-data.js";
 import type { AreaStore } from "../ports/stores.js";
 import type { TranslationValues } from "../ports/translator.js";
@@ -12,7 +11,6 @@ export const MY_DATA_ACTION = `${MY_DATA_FEATURE}:send`;
 export interface MyDataDeps {
   readonly exports: ResidentDataExport;
   readonly areas: AreaStore;
-  readonly clock: Clock;
   /** The municipality's time zone, for the date in the file name and the summary. */
   readonly timeZone?: string;
 }
@@ -46,6 +44,8 @@ export function dataSummaryLines(t: (key: string, values?: TranslationValues) =>
  * `/mydata` and the "My data" button: everything stored about the resident as a JSON file (shape
  * in docs/data-export.md) with a short readable summary. Only in the private chat, where nobody
  * else reads along; where a channel cannot take files, the summary says how to get the file.
+ * It works before onboarding is finished too: whoever wrote to the bot has data stored and the
+ * right to see it (Art. 15), whether or not they agreed to anything.
  */
 export function createMyDataFeature(deps: MyDataDeps): Feature {
   const timeZone = deps.timeZone ?? DEFAULT_TIME_ZONE;
@@ -82,7 +82,8 @@ export function createMyDataFeature(deps: MyDataDeps): Feature {
 
   return {
     id: MY_DATA_FEATURE,
-    commands: [{ name: "mydata", scope: "private", descriptionKey: "mydata:command", run: (turn) => send(turn) }],
+    commands: [{ name: "mydata", scope: "private", descriptionKey: "mydata:command", beforeOnboarding: true, run: (turn) => send(turn) }],
+    actionsBeforeOnboarding: true,
     async handleAction(turn, verb) {
       if (verb === "send") return send(turn);
       turn.say("common:stale-action");

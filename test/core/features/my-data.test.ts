@@ -58,6 +58,16 @@ describe("my data", () => {
     expect(action.map((r) => r.message.file)).toEqual([undefined]);
   });
 
+  it("answers someone who has not finished onboarding too: they have data and the right to see it", async () => {
+    const newcomer = { channel: "telegram" as const, userId: "5102", name: "Neu Ling" };
+    await h.send(newcomer, "/start", BUTTONS);
+    const replies = await h.send(newcomer, "/mydata", BUTTONS);
+    const file = replies.find((r) => r.message.file)?.message.file;
+    const data = JSON.parse(new TextDecoder().decode(file!.bytes)) as { resident: { onboardedAt: string | null }; identities: { id: string }[] };
+    expect(data.resident.onboardedAt).toBeNull();
+    expect(data.identities.map((i) => i.id)).toEqual(["telegram:5102"]);
+  });
+
   it("names the day in the municipality's time zone and counts with plurals", () => {
     // 23:30 UTC on 31 December is already New Year's Day in Berlin.
     expect(myDataFileName(new Date("2026-12-31T23:30:00Z"))).toBe("mydata-2027-01-01.json");
