@@ -130,6 +130,8 @@ async function main(): Promise<void> {
       output: process.stdout,
       userId: `console:${safeUserName()}`,
       localeHint: process.env["LANG"],
+      // Files the bot hands over (a resident's data export) land here, readable by the owner only.
+      filesDir: join(config.dataDir, "exports"),
       onClose: () => void shutdown("terminal input closed").then(() => process.exit(0)),
     });
     channels.push({ name: "console", start: () => terminal.start(), stop: () => terminal.stop() });

@@ -21,18 +21,22 @@ import { describeSurveyFileError, exportSurvey, importSurveyFile, SurveyFileErro
 import { createPrismaAccess } from "../storage/prisma-access.js";
 import { createSurveyStore } from "../storage/stores/survey-store.js";
 import { createAreaStore } from "../storage/stores/area-store.js";
-import { writeFile } from "node:fs/promises";
+import { chmod, writeFile } from "node:fs/promises";
 import { exportAuditLog } from "./audit-commands.js";
 import { createAuditStore } from "../storage/stores/audit-store.js";
 import type { PrismaClient } from "../storage/generated/prisma/client.js";
 import { createQuarantineStore } from "../storage/stores/quarantine-store.js";
 import { prettyPayload, quarantineId, quarantineLine, requireQuarantined } from "./quarantine-commands.js";
 import { residentDeleteCommands } from "./resident-delete-command.js";
+import { countsOf, exportResident, findResidents, showResident, type ResidentMatch } from "./resident-commands.js";
+import { dataSummaryLines } from "../core/features/my-data.js";
 
 type Options = Record<string, string | boolean | undefined>;
 export interface AdminContext {
   readonly prisma: PrismaClient;
   readonly say: (key: string, values?: Record<string, string | number>) => void;
+  /** A translation as plain text, for lines put together from several parts. */
+  readonly text: (key: string, values?: Record<string, string | number>) => string;
   readonly print: (line: string) => void;
   readonly actor: string;
   readonly surveyTokenSecret: string | undefined;
@@ -212,6 +216,53 @@ COMMANDS["quarantine"] = {
   },
 };
 
+const day = (date: Date | string | null | undefined): string => (date ? new Date(date).toISOString().slice(0, 10) : "–");
+
+/** One found resident: "#7  telegram:4711 “Anna”, matrix:@anna:example.org  · en · Hammah · since 2026-11-01  (name)". */
+function residentLine(r: ResidentMatch): string {
+  const identities = r.identities.map((i) => (i.displayName ? `${i.id} “${i.displayName}”` : i.id)).join(", ");
+  return `#${r.id}  ${identities}  · ${r.language ?? "–"} · ${r.village ?? "–"} · ${day(r.createdAt)}  (${r.matchedBy.join(", ")})`;
+}
+
+COMMANDS["resident"] = {
+  async find(ctx, words) {
+    const query = words.join(" ").trim();
+    if (!query) return ctx.say("admin:usage-resident");
+    const found = await findResidents(ctx.prisma, query, { identity: ctx.actor });
+    if (found.length === 0) return ctx.say("admin:resident-none", { query });
+    for (const r of found) ctx.print(residentLine(r));
+  },
+  async show(ctx, [id]) {
+    if (!id) return ctx.say("admin:usage-resident");
+    const data = await showResident(ctx.prisma, id, { identity: ctx.actor }, new Date());
+    const r = data.resident as Record<string, string | number | null | { name: string }>;
+    const village = typeof r["village"] === "object" && r["village"] !== null ? r["village"].name : "–";
+    ctx.say("admin:resident-show-header", { id: String(r["id"]), since: day(r["createdAt"] as string), language: String(r["language"] ?? "–"), village });
+    if (r["blockedAt"]) ctx.say("admin:resident-show-blocked", { since: day(r["blockedAt"] as string), reason: String(r["blockedReason"] ?? "–") });
+    ctx.say("admin:resident-show-identities");
+    for (const i of data.identities as Record<string, string | null>[]) {
+      ctx.print(`  ${i["id"]}  ${i["displayName"] ? `“${i["displayName"]}”` : "–"}  ${ctx.text("admin:resident-show-seen", { first: day(i["firstSeenAt"]), last: day(i["lastSeenAt"]) })}`);
+    }
+    ctx.say("admin:resident-show-stored");
+    for (const line of dataSummaryLines((key, values) => ctx.text(key, values as Record<string, string | number>), countsOf(data))) ctx.print(`  ${line}`);
+    ctx.say("admin:resident-show-export", { id: String(r["id"]) });
+  },
+  async export(ctx, [id], options) {
+    const out = text(options["out"]);
+    if (!id || !out) return ctx.say("admin:usage-resident");
+    const { file } = await exportResident(ctx.prisma, id, { identity: ctx.actor }, new Date(), async (json) => {
+      // Personal data: readable by the office's user only (also when an earlier file is replaced).
+      await writeFile(out, json, { mode: 0o600 });
+      await chmod(out, 0o600);
+      return out;
+    });
+    ctx.say("admin:resident-exported", { id, file });
+  },
+};
+
+/** Groups with their own usage text, shown for a verb they do not know. */
+const GROUP_USAGE: Record<string, string> = { resident: "admin:usage-resident" };
+
 /** Lets later capabilities (surveys, audit log, …) add their command groups. */
 export function registerAdminCommands(group: string, handlers: Record<string, Handler>): void {
   COMMANDS[group] = { ...(COMMANDS[group] ?? {}), ...handlers };
@@ -238,7 +289,7 @@ export async function runAdmin(argv: string[]): Promise<number> {
   const [group, command, ...args] = positionals;
   const handler = group && command ? COMMANDS[group]?.[command] : undefined;
   if (!handler) {
-    say("admin:usage");
+    say((group && GROUP_USAGE[group]) || "admin:usage");
     return group ? 2 : 0;
   }
   let config;
@@ -255,7 +306,7 @@ export async function runAdmin(argv: string[]): Promise<number> {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, connectTimeoutMs: config.databaseConnectTimeoutMs });
   try {
     await handler(
-      { prisma: db.prisma, say, print, actor: `cli:${userInfo().username}`, surveyTokenSecret: config.surveyTokenSecret },
+      { prisma: db.prisma, say, text: plain, print, actor: `cli:${userInfo().username}`, surveyTokenSecret: config.surveyTokenSecret },
       args,
       values,
     );

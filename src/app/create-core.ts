@@ -3,6 +3,7 @@ import type { Feature } from "../core/conversation/feature.js";
 import { createHelpFeature } from "../core/features/help.js";
 import { createLinkFeature } from "../core/features/link.js";
 import { createMenuFeature } from "../core/features/menu.js";
+import { createMyDataFeature } from "../core/features/my-data.js";
 import { createOnboarding, type PrivacyFacts } from "../core/features/onboarding.js";
 import { createPrivacyFeature } from "../core/features/privacy/index.js";
 import { createSettingsFeature } from "../core/features/settings.js";
@@ -11,6 +12,7 @@ import type { Clock } from "../core/ports/clock.js";
 import type { Logger } from "../core/ports/logger.js";
 import type { Translator } from "../core/ports/translator.js";
 import type { FoundationStores } from "../storage/create-stores.js";
+import { createResidentDataExport } from "../storage/privacy/resident-export.js";
 
 export interface CoreAssemblyDeps {
   readonly stores: FoundationStores;
@@ -41,6 +43,8 @@ export function assembleCore(deps: CoreAssemblyDeps): ConversationCore {
       clock,
       ...(deps.generateLinkCode ? { generateCode: deps.generateLinkCode } : {}),
     }),
+    // "My data" (/mydata, Settings → Privacy): everything stored about the resident, as a file.
+    createMyDataFeature({ exports: createResidentDataExport(stores.unitOfWork, clock), areas: stores.areas }),
     ...extra,
   ];
   const provided = new Set(features.flatMap((f) => f.menuEntries ?? []).map((e) => e.labelKey));

@@ -43,6 +43,16 @@ describe("outbox publisher", () => {
     ]);
   });
 
+  it("refuses a publication that carries a file, writing nothing", async () => {
+    const broadcasts = await f.prisma.broadcast.count();
+    const file = { bytes: new Uint8Array([123, 125]), fileName: "mydata.json", mimeType: "application/json" };
+    const smuggled = { html: "Daten", file } as unknown as { html: string };
+    await expect(
+      f.publisher.publish({ audience: { kind: "chat", channel: "telegram", chatId: "42" }, origin: "test:file", title: "Datei", content: () => smuggled }),
+    ).rejects.toThrow(/files are never broadcast/);
+    expect(await f.prisma.broadcast.count()).toBe(broadcasts);
+  });
+
   it("reaches village subscriptions with items for the whole municipality", async () => {
     const root = await f.area("oldendorf-himmelpforten");
     const receipt = await f.publisher.publish({

@@ -12,13 +12,17 @@ import { htmlToPlain, numberedChoiceLines } from "../../core/render/plain-text.j
 import { cleanText } from "../../core/text/clean-text.js";
 import type { ChannelSender } from "../../core/ports/channel-sender.js";
 import { receivePhoto } from "../receive-photo.js";
+import { writeConsoleFile } from "./console-files.js";
 import { filePhotoSource, photoFileIn, type PathContext } from "./console-photo.js";
 
 /** Printed after every bot message, so messages with blank lines inside stay recognisable. */
 export const MESSAGE_RULE = "──────────";
 
-/** The terminal has no buttons, images or HTML, and no limit on how long a message may be. */
-export const CONSOLE_CAPABILITIES: ChannelCapabilities = { buttons: false, images: false, html: false, edits: false, limits: {} };
+/**
+ * The terminal has no buttons, images or HTML, and no limit on how long a message may be. Files
+ * are written into a folder and their path shown (a channel without `filesDir` offers none).
+ */
+export const CONSOLE_CAPABILITIES: ChannelCapabilities = { buttons: false, images: false, html: false, edits: false, files: true, limits: {} };
 
 export interface ConsoleChannelDeps {
   readonly core: ConversationCore;
@@ -33,6 +37,11 @@ export interface ConsoleChannelDeps {
   readonly onClose?: () => void;
   /** Where typed photo paths are resolved; the process's working and home directory by default. */
   readonly paths?: PathContext;
+  /**
+   * The folder files the bot hands over (a data export) are written to, e.g.
+   * `<MITREDEN_DATA_DIR>/exports`; created for the owner only. Without it no file is offered.
+   */
+  readonly filesDir?: string;
 }
 
 export interface ConsoleChannel {
@@ -45,12 +54,22 @@ export interface ConsoleChannel {
 }
 
 /**
- * Renders one outbound message for a plain terminal: text, image alt text, how to send a photo
- * where one is asked for, numbered choices.
+ * Renders one outbound message for a plain terminal: text, image alt text, where a file was
+ * written (`filePath`; a file that could not be written is named as not saved), how to send a
+ * photo where one is asked for, numbered choices.
  */
-export function renderForConsole(message: OutboundMessage, locale: Locale, translator: Translator): string {
+export function renderForConsole(message: OutboundMessage, locale: Locale, translator: Translator, filePath?: string): string {
   const parts = [htmlToPlain(message.html)];
   if (message.image) parts.push(htmlToPlain(translator.t(locale, "common:image-placeholder", { alt: message.image.alt })));
+  if (message.file) {
+    parts.push(
+      htmlToPlain(
+        filePath === undefined
+          ? translator.t(locale, "console:file-not-saved", { name: message.file.fileName })
+          : translator.t(locale, "console:file-saved", { path: filePath }),
+      ),
+    );
+  }
   if (message.awaitsPhoto) parts.push(htmlToPlain(translator.t(locale, "console:photo-hint")));
   const choices = numberedChoiceLines(message);
   if (choices.length > 0) parts.push(choices.join("\n"));
@@ -70,6 +89,14 @@ export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
   const write = (text: string) => {
     deps.output.write(`${text}\n${MESSAGE_RULE}\n`);
   };
+  const capabilities: ChannelCapabilities = { ...CONSOLE_CAPABILITIES, files: deps.filesDir !== undefined };
+
+  /** Shows one message; its file, if any, is written first so the path can be shown. */
+  async function show(message: OutboundMessage, locale: Locale): Promise<void> {
+    if (message.file && message.image) throw new Error("a message carries an image or a file, not both");
+    const path = message.file && deps.filesDir !== undefined ? await writeConsoleFile(deps.filesDir, message.file) : undefined;
+    write(renderForConsole(message, locale, deps.translator, path));
+  }
 
   /** A photo when the line names a photo file, otherwise the text as typed. */
   async function payloadOf(text: string, log: Logger): Promise<InboundPayload> {
@@ -95,8 +122,8 @@ export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
         payload,
         receivedAt: new Date(),
       };
-      const result = await deps.core.handle(event, CONSOLE_CAPABILITIES);
-      for (const message of result.messages) write(renderForConsole(message, result.locale, deps.translator));
+      const result = await deps.core.handle(event, capabilities);
+      for (const message of result.messages) await show(message, result.locale);
     } catch (error) {
       log.error({ err: error, text: text.slice(0, 200) }, "handling a terminal message failed");
       const locale = await deps.core.localeFor(deps.userId, deps.localeHint);
@@ -113,7 +140,7 @@ export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
     numbersChoices: true,
     async send(chatId, message, locale) {
       if (chatId !== chat.id) return { kind: "gone", reason: "not the local terminal" };
-      write(renderForConsole(message, locale, deps.translator));
+      await show(message, locale);
       return { kind: "sent" };
     },
   };

@@ -1,6 +1,6 @@
 import type { MatrixClient } from "matrix-bot-sdk";
 import type { Locale } from "../../core/model/locale.js";
-import type { OutboundMessage } from "../../core/model/outbound-message.js";
+import type { OutboundFile, OutboundMessage } from "../../core/model/outbound-message.js";
 import { extensionOf, imageDimensions, sniffImageType } from "../../core/model/photo.js";
 import { renderTextEvents, type DeepLinkLine } from "./render-message.js";
 
@@ -13,8 +13,8 @@ import { renderTextEvents, type DeepLinkLine } from "./render-message.js";
 export interface MatrixTransport {
   putEvent(roomId: string, type: string, content: Record<string, unknown>, txnId: string): Promise<string>;
   /**
-   * Sends the image (if any) and then the text, as several events when it is too long for one;
-   * returns the last text event's id. `locale` is the message's language, for the line that
+   * Sends the image (if any) and then the text, as several events when it is too long for one,
+   * then the file (if any) as an m.file event; returns the last event's id. `locale` is the message's language, for the line that
    * replaces a deep-link choice. Every event has its own transaction id derived from `txnBase`,
    * so a resent message shows each part once.
    */
@@ -65,15 +65,33 @@ export function createMatrixTransport(client: MatrixClient, options: MatrixTrans
     return { ...base, url: await client.uploadContent(data, mimetype, filename) };
   }
 
+  /**
+   * An m.file event for `file`, uploaded like images are: in an encrypted room the bytes are
+   * encrypted first and the key travels inside the (encrypted) event, never to the media store.
+   */
+  async function fileContent(roomId: string, file: OutboundFile): Promise<Record<string, unknown>> {
+    const data = Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength);
+    const base = { msgtype: "m.file", body: file.fileName, filename: file.fileName, info: { mimetype: file.mimeType, size: data.length } };
+    if (await encrypting(roomId)) {
+      const encrypted = await client.crypto.encryptMedia(data);
+      const url = await client.uploadContent(encrypted.buffer, "application/octet-stream");
+      return { ...base, file: { ...encrypted.file, url } };
+    }
+    return { ...base, url: await client.uploadContent(data, file.mimeType, file.fileName) };
+  }
+
   return {
     putEvent,
     async sendOutbound(roomId, message, txnBase, locale) {
+      if (message.image && message.file) throw new Error("a message carries an image or a file, not both");
       if (message.image) {
         await putEvent(roomId, "m.room.message", await imageContent(roomId, message.image.bytes, message.image.alt), `${txnBase}.img`);
       }
       const parts = renderTextEvents(message, options.deepLinkLine?.(locale), { encrypted: await encrypting(roomId) });
       let last = "";
       for (const [index, content] of parts.entries()) last = await putEvent(roomId, "m.room.message", { ...content }, textTxn(txnBase, index));
+      // The text (the file's accompanying words and any numbered choices) first, the file under it.
+      if (message.file) last = await putEvent(roomId, "m.room.message", await fileContent(roomId, message.file), `${txnBase}.file`);
       return last;
     },
   };

@@ -67,7 +67,8 @@ export function keyboardFor(
  * the last one, where the reader has seen everything they refer to. The core's HTML subset
  * (b, i, a, code, pre) is valid Telegram HTML and resident values arrive escaped, so it is passed
  * through as it is. A picture Telegram refuses is replaced by its description, so the message
- * itself still arrives. Returns the messages Telegram created, in order.
+ * itself still arrives. A file goes as a document, the text as its caption when it fits
+ * (otherwise the text first, then the document). Returns the messages Telegram created, in order.
  */
 export async function sendOutbound(
   api: Api,
@@ -85,14 +86,25 @@ export async function sendOutbound(
   const markup = keyboard ? { reply_markup: keyboard } : {};
   const hasText = visibleText(message.html).trim() !== "";
 
-  /** The text as one or more messages, the buttons under the last. */
-  async function sendText(html: string): Promise<Message[]> {
+  /** The text as one or more messages, the buttons under the last (unless something follows it). */
+  async function sendText(html: string, withButtons = true): Promise<Message[]> {
     const parts = splitHtml(html, TEXT_BUDGET);
     const sent: Message[] = [];
     for (const [index, part] of parts.entries()) {
-      sent.push(await api.sendMessage(chatId, part, { ...common, ...(index === parts.length - 1 ? markup : {}) }));
+      sent.push(await api.sendMessage(chatId, part, { ...common, ...(withButtons && index === parts.length - 1 ? markup : {}) }));
     }
     return sent;
+  }
+
+  if (message.file) {
+    if (message.image) throw new Error("a message carries an image or a file, not both");
+    // Caption and photo captions share Telegram's limit; a longer text goes first as its own
+    // message(s), and the document with the buttons comes last, where the reader has read it all.
+    const document = new InputFile(message.file.bytes, message.file.fileName);
+    const fitsCaption = !hasText || visibleLength(message.html) <= TELEGRAM_LIMITS.captionChars;
+    const before = fitsCaption ? [] : await sendText(message.html, false);
+    const sent = await api.sendDocument(chatId, document, { ...common, ...(fitsCaption && hasText ? { caption: message.html } : {}), ...markup });
+    return [...before, sent];
   }
 
   if (!message.image) return sendText(message.html);

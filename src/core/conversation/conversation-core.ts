@@ -121,8 +121,11 @@ export function createConversationCore(deps: ConversationCoreDeps): Conversation
           return { duplicate: true, locale: DEFAULT_LOCALE, messages: [] };
         }
         log.info({ replies: kept.messages.length }, "redelivered event: its kept replies are sent again");
-        const placeholder = (alt: string) => deps.translator.t(kept.locale, "common:image-placeholder", { alt });
-        return { duplicate: true, locale: kept.locale, messages: restoreReply(kept, placeholder) };
+        const placeholders = {
+          image: (alt: string) => deps.translator.t(kept.locale, "common:image-placeholder", { alt }),
+          file: (name: string) => deps.translator.t(kept.locale, "common:file-not-kept", { name }),
+        };
+        return { duplicate: true, locale: kept.locale, messages: restoreReply(kept, placeholders) };
       }
       const { state } = start;
       const session = createSession(event, capabilities, start.resident, state, log);

@@ -5,7 +5,7 @@ import type { OutboundMessage } from "../model/outbound-message.js";
 import type { Clock } from "../ports/clock.js";
 import type { Initiative, InitiativeStore, NewsItem } from "../ports/initiatives.js";
 import type { PhotoStore, StoredPhoto } from "../ports/photo-store.js";
-import type { Publisher } from "../ports/publisher.js";
+import type { BroadcastMessage, Publisher } from "../ports/publisher.js";
 import type { AreaStore } from "../ports/stores.js";
 import type { Translator } from "../ports/translator.js";
 import { actorOf, idAndRest, mayAct, parseId, targetInScope } from "./ideas/access.js";
@@ -64,7 +64,7 @@ export function newsModerationCard(
   place: string | null,
   locale: Locale,
   photo?: StoredPhoto,
-): OutboundMessage {
+): BroadcastMessage {
   const t = (key: string, values?: Record<string, string | number>) => deps.translator.t(locale, key, values);
   return {
     ...newsImage(deps, photo, initiative, locale),

@@ -31,12 +31,14 @@ export interface MessageLimits {
  * `limits` tells how large one message may be there.
  *
  * @example
- * const terminal: ChannelCapabilities = { buttons: false, images: false, html: false, edits: false, limits: {} };
+ * const terminal: ChannelCapabilities = { buttons: false, images: false, html: false, edits: false, files: true, limits: {} };
  */
 export interface ChannelCapabilities {
   readonly buttons: boolean;
   readonly images: boolean;
   readonly html: boolean;
   readonly edits: boolean;
+  /** Whether a message's `file` reaches the reader (as a document, an upload or a file on disk). */
+  readonly files: boolean;
   readonly limits: MessageLimits;
 }

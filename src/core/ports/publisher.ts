@@ -22,6 +22,16 @@ export type Audience =
   | { readonly kind: "chat"; readonly channel: ChannelKind; readonly chatId: string; readonly locale?: Locale };
 
 /**
+ * What a publication shows in each chat: an outbound message without a file. Files (a resident's
+ * data export) are personal and go only to the chat a turn answers; the outbox has no column for
+ * them, and the publisher refuses a message that carries one.
+ *
+ * @example
+ * const content: BroadcastMessage = { html: "<b>Neue Umfrage</b>", choices: [[{ label: "Mitmachen", action: "deeplink:survey_12" }]] };
+ */
+export type BroadcastMessage = Omit<OutboundMessage, "file"> & { readonly file?: never };
+
+/**
  * Something to deliver to many chats. `content` is rendered once per language; the outbox keeps
  * one row per recipient, written in the caller's unit of work so a publish and its deliveries
  * commit together.
@@ -40,7 +50,7 @@ export interface PublishRequest {
   readonly origin: string;
   /** A short description for the admins' /broadcasts overview. */
   readonly title: string;
-  readonly content: (locale: Locale) => OutboundMessage;
+  readonly content: (locale: Locale) => BroadcastMessage;
 }
 
 export interface PublishReceipt {

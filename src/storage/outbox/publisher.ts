@@ -33,6 +33,8 @@ export function createOutboxPublisher(deps: OutboxPublisherDeps): Publisher {
 async function publishIn(db: Db, request: PublishRequest, now: Date): Promise<PublishReceipt> {
   const contents = SUPPORTED_LOCALES.map((locale) => {
     const message = request.content(locale);
+    // The type already forbids it; a file smuggled past it would be lost silently, so it is a bug.
+    if ((message as { file?: unknown }).file !== undefined) throw new Error(`publication ${request.origin} carries a file; files are never broadcast`);
     return {
       locale,
       html: message.html,

@@ -116,6 +116,7 @@ const keptMessage = z.object({
   html: z.string(),
   choices: z.array(z.array(z.object({ label: z.string(), action: z.string() }))).optional(),
   imageAlt: z.string().optional(),
+  fileName: z.string().optional(),
   awaitsPhoto: z.boolean().optional(),
 });
 const keptReplySchema = z.object({ locale: z.enum(SUPPORTED_LOCALES), messages: z.array(keptMessage) });

@@ -52,6 +52,26 @@ export interface MethodDeps {
   readonly onRateLimited: () => void;
 }
 
+/** Bots may upload files of at most 50 MB (getFile downloads are limited to 20 MB). */
+export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
+
+/** Telegram guesses a document's type from its name when the client says nothing better. */
+const MIME_BY_EXTENSION: Readonly<Record<string, string>> = {
+  json: "application/json",
+  csv: "text/csv",
+  txt: "text/plain",
+  pdf: "application/pdf",
+  zip: "application/zip",
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+};
+
+function mimeTypeOf(file: StoredFile): string {
+  const ext = (file.filename ?? file.filePath).split(".").pop()?.toLowerCase() ?? "";
+  return MIME_BY_EXTENSION[ext] ?? "application/octet-stream";
+}
+
 const QUERY_INVALID = "query is too old and response timeout expired or query ID is invalid";
 
 export function createMethods(deps: MethodDeps): Map<string, MethodHandler> {
@@ -138,6 +158,32 @@ export function createMethods(deps: MethodDeps): Map<string, MethodHandler> {
     if (known !== undefined) return known;
     // Telegram fetches URLs itself; the test peer cannot, so it stores an empty placeholder.
     if (/^https?:\/\//i.test(value)) return storeUpload(undefined, "jpg");
+    throw badRequest("wrong file identifier/HTTP URL specified");
+  }
+
+  /**
+   * The document of a sendDocument call. Telegram takes a new upload (multipart, with a file name,
+   * at most 50 MB for bots), the file_id of a file it knows, or a URL it fetches itself.
+   */
+  function documentInput(ctx: CallContext): StoredFile {
+    const value = optionalString(ctx.params, "document");
+    let part = value === undefined ? ctx.files.get("document") : undefined;
+    if (part === undefined && value !== undefined && value.startsWith("attach://")) {
+      part = ctx.files.get(value.slice("attach://".length));
+      if (part === undefined) throw badRequest("wrong remote file identifier specified: can't unserialize it");
+    }
+    if (part !== undefined) {
+      // A part without a file name is an ordinary form field, not an upload.
+      if (part.filename === undefined || part.filename.trim() === "") throw badRequest("there is no document in the request");
+      if (part.bytes.length === 0) throw badRequest("file must be non-empty");
+      if (part.bytes.length > MAX_UPLOAD_BYTES) throw new ApiError(413, "Request Entity Too Large");
+      const ext = part.filename.includes(".") ? (part.filename.split(".").pop() as string) : "dat";
+      return storeFile(state, part.bytes, { ext, folder: "documents", filename: part.filename });
+    }
+    if (value === undefined || value === "") throw badRequest("there is no document in the request");
+    const known = state.files.get(value);
+    if (known !== undefined) return known;
+    if (/^https?:\/\//i.test(value)) return storeFile(state, Buffer.alloc(0), { ext: "dat", folder: "documents", filename: "file" });
     throw badRequest("wrong file identifier/HTTP URL specified");
   }
 
@@ -320,6 +366,44 @@ export function createMethods(deps: MethodDeps): Map<string, MethodHandler> {
         }),
       );
       const body: Record<string, unknown> = { photo };
+      if (caption !== undefined) {
+        body.caption = caption.text;
+        if (caption.entities !== undefined) body.caption_entities = caption.entities;
+      }
+      if (inline !== undefined) body.reply_markup = inline;
+      return messageObject(chat, messageId, Math.floor(ctx.now / 1000), body);
+    },
+
+    sendDocument: (ctx) => {
+      const chat = chatFor(ctx.params);
+      const file = documentInput(ctx);
+      const caption = formattedText(ctx.params, "caption", "caption_entities");
+      const { inline } = replyMarkup(ctx.params);
+      assertCanPost(chat);
+      const paid = enforceLimits("sendDocument", chat, ctx.params, ctx.now);
+      const messageId = nextMessageId(state, chat.id);
+      const document = { fileId: file.fileId, fileName: file.filename ?? "file", mimeType: mimeTypeOf(file), size: file.bytes.length };
+      deps.onSent(
+        record({
+          method: "sendDocument",
+          chatId: chat.id,
+          messageId,
+          text: undefined,
+          rawText: undefined,
+          parseMode: caption?.parseMode,
+          entities: caption?.entities,
+          replyMarkup: inline,
+          caption: caption?.text,
+          photoFileId: undefined,
+          document,
+          paidBroadcast: paid,
+          at: ctx.now,
+          editedAt: undefined,
+        }),
+      );
+      const body: Record<string, unknown> = {
+        document: { file_id: file.fileId, file_unique_id: file.fileUniqueId, file_name: document.fileName, mime_type: document.mimeType, file_size: document.size },
+      };
       if (caption !== undefined) {
         body.caption = caption.text;
         if (caption.entities !== undefined) body.caption_entities = caption.entities;

@@ -198,6 +198,61 @@ describe("loopback Bot API server driven by grammY", () => {
     expect(again.photo[0]?.file_id).toBe(size?.file_id);
   });
 
+  it("takes a multipart sendDocument upload with its name, caption and buttons, and lets tests read the bytes", async () => {
+    const json = Buffer.from(JSON.stringify({ resident: { id: 7, village: "Hammah" } }), "utf8");
+    const message = await bot.api.sendDocument(7010, new InputFile(json, "mydata-2026-11-27.json"), {
+      caption: "<b>Deine Daten</b> &amp; mehr",
+      parse_mode: "HTML",
+      reply_markup: new InlineKeyboard().text("Menü", "menu"),
+    });
+    expect(message.document).toMatchObject({ file_name: "mydata-2026-11-27.json", mime_type: "application/json", file_size: json.length });
+    expect(message.document?.file_id).toMatch(/^BQAC/);
+    expect(message.caption).toBe("Deine Daten & mehr");
+    expect(message.caption_entities).toEqual([{ type: "bold", offset: 0, length: 11 }]);
+    const [sent] = server.documents(7010);
+    expect(sent).toMatchObject({ chatId: 7010, messageId: message.message_id, fileName: "mydata-2026-11-27.json", mimeType: "application/json", caption: "Deine Daten & mehr" });
+    expect(JSON.parse(sent!.bytes.toString("utf8"))).toEqual({ resident: { id: 7, village: "Hammah" } });
+    expect(server.sentMessages(7010).at(-1)?.replyMarkup?.inline_keyboard[0]?.[0]).toMatchObject({ text: "Menü" });
+    // The same file again by its id, as Telegram allows.
+    const again = await bot.api.sendDocument(7011, message.document!.file_id);
+    expect(again.document?.file_id).toBe(message.document?.file_id);
+  });
+
+  it("counts a document caption after entity parsing: 1,024 characters pass, 1,025 are refused", async () => {
+    const file = () => new InputFile(Buffer.from("{}"), "a.json");
+    const fits = `<b>${"x".repeat(1000)}</b>${"&amp;".repeat(24)}`;
+    expect((await bot.api.sendDocument(7012, file(), { caption: fits, parse_mode: "HTML" })).caption).toHaveLength(1024);
+    const error = await apiError(bot.api.sendDocument(7012, file(), { caption: `${fits}y`, parse_mode: "HTML" }));
+    expect(error.description).toBe("Bad Request: message caption is too long");
+  });
+
+  it("refuses a document without a file name, an empty one and one above 50 MB", async () => {
+    const boundary = "mitreden-test-boundary";
+    const multipart = (disposition: string, bytes: Buffer) =>
+      Buffer.concat([
+        Buffer.from(`--${boundary}\r\ncontent-disposition:form-data;name="chat_id"\r\n\r\n7013\r\n--${boundary}\r\n${disposition}\r\ncontent-type:application/octet-stream\r\n\r\n`),
+        bytes,
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+    const post = (body: Buffer) =>
+      fetch(`${server.url}/bot${server.token}/sendDocument`, { method: "POST", headers: { "content-type": `multipart/form-data; boundary=${boundary}` }, body });
+    const answer = async (body: Buffer) => {
+      const response = await post(body);
+      return { status: response.status, body: (await response.json()) as { description?: string } };
+    };
+    // Without a file name the part is an ordinary field, and Telegram finds no document in it.
+    const nameless = await answer(multipart(`content-disposition:form-data;name="document"`, Buffer.from("{}")));
+    expect(nameless.status).toBe(400);
+    expect(nameless.body.description).toMatch(/^Bad Request: (there is no document in the request|wrong file identifier)/);
+    const emptyName = await answer(multipart(`content-disposition:form-data;name="document";filename=""`, Buffer.from("{}")));
+    expect(emptyName.body.description).toBe("Bad Request: there is no document in the request");
+    const empty = await answer(multipart(`content-disposition:form-data;name="document";filename="a.json"`, Buffer.alloc(0)));
+    expect(empty.body.description).toBe("Bad Request: file must be non-empty");
+    const large = await answer(multipart(`content-disposition:form-data;name="document";filename="big.json"`, Buffer.alloc(50 * 1024 * 1024 + 1, 0x20)));
+    expect(large).toMatchObject({ status: 413, body: { description: "Request Entity Too Large" } });
+    expect(server.documents(7013)).toEqual([]);
+  });
+
   it("delivers a user's photo with a thumbnail and the full size, both downloadable", async () => {
     const jpeg = Buffer.from(tinyJpeg(400, 300, "Bank am Dorfteich"));
     const downloadsBefore = server.stats().fileDownloads;

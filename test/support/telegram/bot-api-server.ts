@@ -28,6 +28,7 @@ import type {
   CallRecord,
   ChatRef,
   MemberStatus,
+  SentDocument,
   SentMessage,
   ServerStats,
   StoredFile,
@@ -94,6 +95,8 @@ export interface BotApiServer {
   setChatMember(chatId: number, userId: number, status: MemberStatus, user?: TestUser): void;
   /** A file the bot uploaded, with its bytes. */
   file(fileId: string): StoredFile | undefined;
+  /** The documents the bot sent (into `chatId`), oldest first, with their bytes. */
+  documents(chatId?: number): SentDocument[];
   readonly faults: Faults;
   stats(): ServerStats;
   /** Forgets sent messages, call log and counters (not chats, files or faults). */
@@ -175,7 +178,7 @@ export function createBotApiServer(options: BotApiServerOptions = {}): BotApiSer
   });
   // Stats use the canonical spelling even when a client sends "sendmessage".
   const canonical = new Map<string, string>();
-  for (const name of ["getMe", "getUpdates", "deleteWebhook", "getWebhookInfo", "setMyCommands", "getMyCommands", "deleteMyCommands", "sendChatAction", "sendMessage", "sendPhoto", "editMessageText", "editMessageReplyMarkup", "answerCallbackQuery", "getChat", "getChatMember", "getChatAdministrators", "getChatMemberCount", "leaveChat", "getFile"]) {
+  for (const name of ["getMe", "getUpdates", "deleteWebhook", "getWebhookInfo", "setMyCommands", "getMyCommands", "deleteMyCommands", "sendChatAction", "sendMessage", "sendPhoto", "sendDocument", "editMessageText", "editMessageReplyMarkup", "answerCallbackQuery", "getChat", "getChatMember", "getChatAdministrators", "getChatMemberCount", "leaveChat", "getFile"]) {
     canonical.set(name.toLowerCase(), name);
   }
 
@@ -536,6 +539,14 @@ export function createBotApiServer(options: BotApiServerOptions = {}): BotApiSer
 
     file(fileId) {
       return state.files.get(fileId);
+    },
+
+    documents(chatId) {
+      return messagesIn(chatId).flatMap((m) => {
+        const stored = m.document === undefined ? undefined : state.files.get(m.document.fileId);
+        if (m.document === undefined || stored === undefined) return [];
+        return [{ ...m.document, chatId: m.chatId, messageId: m.messageId, caption: m.caption, bytes: stored.bytes }];
+      });
     },
 
     stats() {

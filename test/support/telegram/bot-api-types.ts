@@ -44,10 +44,28 @@ export interface SentMessage {
   readonly caption: string | undefined;
   /** For photos: the stored file's id, so `fileBytes(fileId)` returns the upload. */
   readonly photoFileId: string | undefined;
+  /** For documents: the stored file and the name and type Telegram shows (see `documents()`). */
+  readonly document?: SentDocumentInfo;
   readonly paidBroadcast: boolean;
   /** Milliseconds since the epoch when the server accepted it. */
   readonly at: number;
   editedAt: number | undefined;
+}
+
+/** A document as Telegram describes it in the message: `file(fileId)` returns its bytes. */
+export interface SentDocumentInfo {
+  readonly fileId: string;
+  readonly fileName: string;
+  readonly mimeType: string;
+  readonly size: number;
+}
+
+/** A document the bot sent, with its bytes, for tests to read what arrived. */
+export interface SentDocument extends SentDocumentInfo {
+  readonly chatId: number;
+  readonly messageId: number;
+  readonly caption: string | undefined;
+  readonly bytes: Buffer;
 }
 
 /** One API call as the server saw it. */

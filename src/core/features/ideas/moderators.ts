@@ -1,6 +1,6 @@
 import { areaLineage } from "../../model/area-tree.js";
 import type { Locale } from "../../model/locale.js";
-import type { OutboundMessage } from "../../model/outbound-message.js";
+import type { BroadcastMessage } from "../../ports/publisher.js";
 import type { StoredPhoto } from "../../ports/photo-store.js";
 import { grantsAllow } from "../../model/role.js";
 import type { IdeasDeps } from "./ideas-deps.js";
@@ -17,7 +17,7 @@ export async function toModerators(
   deps: ModeratorReach,
   areaId: number | null,
   origin: string,
-  content: (locale: Locale) => OutboundMessage,
+  content: (locale: Locale) => BroadcastMessage,
 ): Promise<void> {
   const chat = await deps.moderation.moderationChat();
   if (chat) {
@@ -46,7 +46,7 @@ export function moderationCard(
   place: string | null,
   locale: Locale,
   photo?: StoredPhoto,
-): OutboundMessage {
+): BroadcastMessage {
   const t = (key: string, values?: Record<string, string | number>) => deps.translator.t(locale, key, values);
   return {
     ...(photo ? { image: { bytes: photo.bytes, alt: t("ideas:photo-alt", { title: idea.title }) } } : {}),

@@ -1,6 +1,6 @@
 import type { Feature } from "../../conversation/feature.js";
 import type { Locale } from "../../model/locale.js";
-import type { OutboundMessage } from "../../model/outbound-message.js";
+import type { BroadcastMessage } from "../../ports/publisher.js";
 import type { StayStore } from "../../ports/stay.js";
 import type { Translator } from "../../ports/translator.js";
 
@@ -31,7 +31,7 @@ export interface StayQuestion {
   readonly timeZone?: string;
 }
 
-export function stayQuestion(translator: Translator, locale: Locale, question: StayQuestion): OutboundMessage {
+export function stayQuestion(translator: Translator, locale: Locale, question: StayQuestion): BroadcastMessage {
   return {
     html: translator.t(locale, "stay:question", { count: question.months, date: formatDay(question.eraseOn, locale, question.timeZone) }),
     choices: [

@@ -1,6 +1,6 @@
 import { DEEP_LINK_ACTION } from "../../conversation/conversation-core.js";
 import type { Locale } from "../../model/locale.js";
-import type { OutboundMessage } from "../../model/outbound-message.js";
+import type { BroadcastMessage } from "../../ports/publisher.js";
 import { localized, type Survey } from "../../model/survey.js";
 import type { Translator } from "../../ports/translator.js";
 import { formatDate } from "./survey-deps.js";
@@ -18,7 +18,7 @@ export function surveyDeepLink(surveyId: number): string {
  * private chat (Telegram: https://t.me/<bot>?start=survey_12). Chosen in a group anyway, the survey
  * feature answers with the same instruction instead of asking questions there.
  */
-export function announcement(translator: Translator, locale: Locale, survey: Survey, timeZone?: string): OutboundMessage {
+export function announcement(translator: Translator, locale: Locale, survey: Survey, timeZone?: string): BroadcastMessage {
   const link = surveyDeepLink(survey.id);
   return {
     html: translator.t(locale, "surveys:announcement", {
