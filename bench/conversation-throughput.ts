@@ -17,7 +17,7 @@ import { createQueryMeter, type Trip } from "./lib/query-meter.js";
 import { ratePerSecond, ratio, round, summarize, type LatencySummary } from "./lib/stats.js";
 import { FOUNDATION_ACTIVITIES, runResident, type OfferedChoice, type ResidentIo } from "./resident-mix.js";
 
-export const TELEGRAM_LIKE: ChannelCapabilities = { buttons: true, images: true, html: true, edits: false, files: true, limits: { textChars: 4096, captionChars: 1024, actionBytes: 64 } };
+export const TELEGRAM_LIKE: ChannelCapabilities = { buttons: true, images: true, html: true, edits: false, files: true, commandPrefix: "/", limits: { textChars: 4096, captionChars: 1024, actionBytes: 64 } };
 
 const noop = () => undefined;
 export const benchLogger: Logger = { debug: noop, info: noop, warn: noop, error: noop, child: () => benchLogger };

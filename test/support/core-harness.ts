@@ -18,8 +18,8 @@ import { silentLogger } from "./silent-logger.js";
 import { testPrivacyFacts } from "./privacy-facts.js";
 import type { PrivacyFacts } from "../../src/core/features/privacy/privacy-notice.js";
 
-export const BUTTONS: ChannelCapabilities = { buttons: true, images: true, html: true, edits: true, files: true, limits: { textChars: 4096, captionChars: 1024, actionBytes: 64 } };
-export const NO_BUTTONS: ChannelCapabilities = { buttons: false, images: false, html: false, edits: false, files: false, limits: {} };
+export const BUTTONS: ChannelCapabilities = { buttons: true, images: true, html: true, edits: true, files: true, commandPrefix: "/", limits: { textChars: 4096, captionChars: 1024, actionBytes: 64 } };
+export const NO_BUTTONS: ChannelCapabilities = { buttons: false, images: false, html: false, edits: false, files: false, commandPrefix: "/", limits: {} };
 
 /** A clock tests can move forward. */
 export function createTestClock(start = new Date("2026-11-27T09:00:00Z")): Clock & { advance(ms: number): void } {

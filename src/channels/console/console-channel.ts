@@ -22,7 +22,7 @@ export const MESSAGE_RULE = "──────────";
  * The terminal has no buttons, images or HTML, and no limit on how long a message may be. Files
  * are written into a folder and their path shown (a channel without `filesDir` offers none).
  */
-export const CONSOLE_CAPABILITIES: ChannelCapabilities = { buttons: false, images: false, html: false, edits: false, files: true, limits: {} };
+export const CONSOLE_CAPABILITIES: ChannelCapabilities = { buttons: false, images: false, html: false, edits: false, files: true, commandPrefix: "/", limits: {} };
 
 export interface ConsoleChannelDeps {
   readonly core: ConversationCore;

@@ -12,7 +12,7 @@ import { splitOutbound } from "../../core/render/split-message.js";
 export const MATRIX_LIMITS = { eventBytes: 65_536 } as const satisfies MessageLimits;
 
 /** Matrix shows HTML and images but has no buttons, and the bot never edits its messages. */
-export const MATRIX_CAPABILITIES: ChannelCapabilities = { buttons: false, images: true, html: true, edits: false, files: true, limits: MATRIX_LIMITS };
+export const MATRIX_CAPABILITIES: ChannelCapabilities = { buttons: false, images: true, html: true, edits: false, files: true, commandPrefix: "!", limits: MATRIX_LIMITS };
 
 /**
  * What the homeserver adds around the content: room id and sender (up to 255 bytes each), type,

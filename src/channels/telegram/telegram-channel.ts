@@ -24,7 +24,7 @@ import { sendOutbound, TELEGRAM_LIMITS } from "./send-message.js";
 import { createUpdateInbox, telegramBotId, type SetAside } from "./update-inbox.js";
 
 /** Telegram shows buttons, photos and HTML. Edits are possible on Telegram but not used yet. */
-export const TELEGRAM_CAPABILITIES: ChannelCapabilities = { buttons: true, images: true, html: true, edits: false, files: true, limits: TELEGRAM_LIMITS };
+export const TELEGRAM_CAPABILITIES: ChannelCapabilities = { buttons: true, images: true, html: true, edits: false, files: true, commandPrefix: "/", limits: TELEGRAM_LIMITS };
 
 const POLL_RETRY_MS = 5_000;
 

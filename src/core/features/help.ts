@@ -8,7 +8,7 @@ export function createHelpFeature(commands: () => readonly CommandSpec[]): Featu
   async function show(turn: Turn): Promise<void> {
     const grants = await turn.roles();
     const isPrivate = turn.event.chat.kind === "private";
-    const prefix = turn.event.channel === "matrix" ? "!" : "/";
+    const prefix = turn.capabilities.commandPrefix;
     const visible = commands().filter((command) => {
       if (isPrivate ? command.scope === "group" : command.scope === "private") return false;
       const audience = command.audience ?? "resident";

@@ -40,7 +40,7 @@ function findArea(areas: readonly Area[], term: string): Area | undefined {
  * chat's admins only; the channel tells the core who that is (`event.senderIsChatAdmin`).
  */
 export function createSubscriptionsFeature(deps: SubscriptionsDeps): Feature {
-  const prefix = (turn: Turn) => (turn.event.channel === "matrix" ? "!" : "/");
+  const prefix = (turn: Turn) => turn.capabilities.commandPrefix;
   const feedName = (turn: Turn, feed: FeedKind) => turn.t(`subscriptions:feed-${feed}`);
   const feedList = (turn: Turn) => FEEDS.map((f) => `<code>${f}</code> – ${feedName(turn, f)}`).join("\n");
 

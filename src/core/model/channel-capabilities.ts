@@ -31,7 +31,7 @@ export interface MessageLimits {
  * `limits` tells how large one message may be there.
  *
  * @example
- * const terminal: ChannelCapabilities = { buttons: false, images: false, html: false, edits: false, files: true, limits: {} };
+ * const terminal: ChannelCapabilities = { buttons: false, images: false, html: false, edits: false, files: true, commandPrefix: "/", limits: {} };
  */
 export interface ChannelCapabilities {
   readonly buttons: boolean;
@@ -40,5 +40,10 @@ export interface ChannelCapabilities {
   readonly edits: boolean;
   /** Whether a message's `file` reaches the reader (as a document, an upload or a file on disk). */
   readonly files: boolean;
+  /**
+   * What a command starts with when residents type it here, as shown in help and hints: "/" on
+   * most messengers, "!" where the client takes "/" for its own commands (Matrix clients do).
+   */
+  readonly commandPrefix: string;
   readonly limits: MessageLimits;
 }

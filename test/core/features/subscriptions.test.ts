@@ -52,7 +52,9 @@ async function inGroup(text: string, options: { admin?: boolean; user?: string; 
     receivedAt: h.clock.now(),
     ...(options.admin === undefined ? {} : { senderIsChatAdmin: options.admin }),
   };
-  return (await h.deliver(event)).map((r) => r.text);
+  // A Matrix room: numbered choices and "!" commands, as the Matrix channel declares.
+  const capabilities = channel === "matrix" ? { ...NO_BUTTONS, commandPrefix: "!" } : undefined;
+  return (await h.deliver(event, capabilities)).map((r) => r.text);
 }
 
 describe("chat subscriptions", () => {

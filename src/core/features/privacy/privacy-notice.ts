@@ -43,8 +43,7 @@ const SECTIONS = [
  * where it is too long for them and keep any choices with the last part.
  */
 export function privacyNotice(turn: Turn, facts: PrivacyFacts): string {
-  // The same convention as /help: Matrix clients take "/" for themselves.
-  const prefix = turn.event.channel === "matrix" ? "!" : "/";
+  const prefix = turn.capabilities.commandPrefix;
   const values = {
     municipality: facts.municipality,
     controller: facts.controller,

@@ -68,7 +68,7 @@ describe("the privacy notice", () => {
   });
 
   it("is complete in English, with Matrix's command prefix", async () => {
-    const notice = (await h.send(carla, "!privacy", NO_BUTTONS))[0]!.text;
+    const notice = (await h.send(carla, "!privacy", { ...NO_BUTTONS, commandPrefix: "!" }))[0]!.text;
     for (const part of ["version 2026-12-01", "Art. 6(1)(a)", "Art. 9(2)(a)", "outside the EU", "homeserver", "!mydata", "!delete", "objection", "Withdrawal of consent", "Prinzenstraße 5"]) {
       expect(notice, part).toContain(part);
     }
