@@ -51,7 +51,8 @@ function expectTheirData(text: string, seeded: SeededResidentData, identityId: s
   expect(data).toMatchObject({ format: "mitreden-resident-export", version: 1, resident: { id: seeded.residentId, language: "en" } });
   expect(data.identities.map((i) => i.id)).toEqual([identityId, seeded.matrixIdentity]);
   expect(data.ideas.map((i) => i.title)).toEqual([seeded.markers["ideaTitle"]]);
-  expect(data.consents).toHaveLength(3);
+  // The three seeded records, plus the consent the resident gave when onboarding through the chat.
+  expect(data.consents).toHaveLength(4);
   expect(data.surveyResponses).toHaveLength(1);
   expect(data.photos[0]!.base64).toBe(Buffer.from(seeded.photoBytes).toString("base64"));
   expect(data.auditEntries.length).toBeGreaterThanOrEqual(3);
