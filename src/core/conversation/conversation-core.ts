@@ -18,7 +18,7 @@ import type { TranslationValues, Translator } from "../ports/translator.js";
 import type { CommandSpec, Feature } from "./feature.js";
 import { htmlToPlain } from "../render/plain-text.js";
 import { cleanInboundEvent } from "../text/clean-event.js";
-import { parseInput, splitAction } from "./parse-input.js";
+import { isGroupChatter, parseInput, splitAction } from "./parse-input.js";
 import type { Turn } from "./turn.js";
 
 /** Decides whether a resident must finish onboarding first, and runs it. */
@@ -101,6 +101,11 @@ export function createConversationCore(deps: ConversationCoreDeps): Conversation
     // The last defence: whatever a channel passes on, no NUL or lone surrogate reaches storage.
     const event = cleanInboundEvent(raw);
     const log = deps.logger.child({ eventId: event.eventId, channel: event.channel, chat: event.chat.id });
+    // Data minimisation: talk among people in a group is none of the bot's business, so it is not
+    // even recorded (no account, no event record); only commands, numbers and buttons go on.
+    if (event.chat.kind !== "private" && isGroupChatter(event.payload)) {
+      return { duplicate: false, locale: matchLocale(event.localeHint) ?? DEFAULT_LOCALE, messages: [] };
+    }
     return deps.unitOfWork.run(async () => {
       const key = conversationKey(event);
       const start = await deps.turns.start({

@@ -30,6 +30,22 @@ export function parseInput(payload: InboundPayload, state: ConversationState): P
   return { kind: "text", text };
 }
 
+/**
+ * True for what the bot never acts on in a group or room: a photo, or text that is neither a
+ * command nor a number (which may pick one of the choices offered there). The core then records
+ * nothing of the sender: people who only talk in a room the bot is in get no account.
+ *
+ * @example
+ * isGroupChatter({ type: "text", text: "Guten Morgen zusammen" }); // true
+ * isGroupChatter({ type: "text", text: "!subscribe surveys" }); // false
+ */
+export function isGroupChatter(payload: InboundPayload): boolean {
+  if (payload.type === "action") return false;
+  if (payload.type === "photo") return true;
+  const text = payload.text.trim();
+  return !/^\d{1,3}$/.test(text) && !COMMAND.test(text);
+}
+
 /** Splits "feature:verb:arg1:arg2" into its parts. */
 export function splitAction(action: string): { feature: string; verb: string; args: string[] } {
   const [feature = "", verb = "", ...args] = action.split(":");

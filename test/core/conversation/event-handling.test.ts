@@ -42,7 +42,8 @@ describe("inbound events", () => {
   });
 
   it("keeps no reply for a turn without one, and ignores a kept reply it cannot read", async () => {
-    await h.core.handle(event("k2", "4012", "hello everyone", "group", "-200"), BUTTONS);
+    // A number in a group where nothing was offered: handled, recorded, answered with nothing.
+    await h.core.handle(event("k2", "4012", "5", "group", "-200"), BUTTONS);
     const silent = await h.db.prisma.processedEvent.findUniqueOrThrow({ where: { id: "telegram:update:k2" } });
     expect(silent.reply).toBeNull();
 
@@ -71,6 +72,9 @@ describe("inbound events", () => {
   it("ignores chatter in groups and keeps private flows private", async () => {
     const chatter = await h.core.handle(event("g1", "4004", "hello everyone", "group", "-100"), BUTTONS);
     expect(chatter.messages).toEqual([]);
+    // Nothing of someone who only chats in the group is recorded: no account, no event record.
+    expect(await h.db.prisma.identity.count({ where: { id: "telegram:4004" } })).toBe(0);
+    expect(await h.db.prisma.processedEvent.count({ where: { id: "telegram:update:g1" } })).toBe(0);
     const settings = await h.core.handle(event("g2", "4004", "/settings", "group", "-100"), BUTTONS);
     expect(settings.messages[0]!.html).toContain("privaten Chat");
     const help = await h.core.handle(event("g3", "4004", "/help@mitreden_bot", "group", "-100"), BUTTONS);
@@ -107,7 +111,8 @@ describe("photos outside a flow that asks for one", () => {
   });
 
   it("are ignored in groups", async () => {
-    const group: Person = { channel: "telegram", userId: "4101", chatId: "-4100", chatKind: "group" };
+    const group: Person = { channel: "telegram", userId: "4103", chatId: "-4100", chatKind: "group" };
     expect(await h.sendPhoto(group, photo)).toEqual([]);
+    expect(await h.db.prisma.identity.count({ where: { id: "telegram:4103" } })).toBe(0);
   });
 });
