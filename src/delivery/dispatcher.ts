@@ -157,6 +157,20 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   let flushing: Promise<void> = Promise.resolve();
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   let roomWaiters: (() => void)[] = [];
+  /**
+   * Rows this dispatcher claimed and has not finished with: queued, being sent, or sent and not yet
+   * recorded. On a slow machine such a row's lease can run out; the claim must not take it again
+   * from itself then, or the same message goes out twice.
+   */
+  const held = new Set<number>();
+  /** Held rows that were sent and wait for the flush that records them. */
+  const awaitingRecord = new Set<number>();
+  const release = (ids: readonly number[]) => {
+    for (const id of ids) {
+      held.delete(id);
+      awaitingRecord.delete(id);
+    }
+  };
 
   const nowMs = () => clock.now().getTime();
   const db = () => deps.access.client();
@@ -176,6 +190,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       WITH expired AS (
         SELECT id FROM "Delivery"
         WHERE status = 'sending' AND "leaseUntil" < ${sqlTimestamp(at)} AND channel IN (${Prisma.join(channels)})
+          ${held.size > 0 ? Prisma.sql`AND id NOT IN (${Prisma.join([...held])})` : Prisma.empty}
         ORDER BY "leaseUntil"
         LIMIT ${batchSize}
         FOR UPDATE SKIP LOCKED
@@ -194,6 +209,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         "leaseUntil" = ${sqlTimestamp(new Date(leaseUntilMs))}, attempts = attempts + 1
       WHERE id IN (SELECT id FROM picked)
       RETURNING id, "broadcastId", channel, "chatId", locale, attempts`;
+    for (const row of rows) held.add(row.id);
     return rows.map((row) => ({ ...row, leaseUntilMs }));
   }
 
@@ -225,11 +241,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       log.error({ err: error, rows: batch.length }, "recording sent deliveries failed");
     } finally {
       recording = 0;
+      release(batch.map((row) => row.id));
       letWaitersIn();
     }
   }
 
   function bufferSent(row: ClaimedRow, atMs: number, messageId: string | undefined): void {
+    awaitingRecord.add(row.id);
     unrecorded.push({ id: row.id, sentAt: new Date(atMs).toISOString(), messageId: messageId ?? null });
     if (unrecorded.length >= flushSize) void flush();
     else flushTimer ??= setTimeout(() => void flush(), flushMs);
@@ -252,10 +270,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   /** Claimed rows that were not sent go back as due now, their claim not counted as an attempt. */
   async function putBackAll(rows: readonly ClaimedRow[]): Promise<void> {
     if (rows.length === 0) return;
-    await db().$executeRaw`
-      UPDATE "Delivery" SET status = 'pending', "nextAttemptAt" = ${sqlTimestamp(new Date(nowMs()))},
-        "leaseOwner" = NULL, "leaseUntil" = NULL, attempts = attempts - 1
-      WHERE id IN (${Prisma.join(rows.map((r) => r.id))}) AND "leaseOwner" = ${ownerId} AND status = 'sending'`;
+    try {
+      await db().$executeRaw`
+        UPDATE "Delivery" SET status = 'pending', "nextAttemptAt" = ${sqlTimestamp(new Date(nowMs()))},
+          "leaseOwner" = NULL, "leaseUntil" = NULL, attempts = attempts - 1
+        WHERE id IN (${Prisma.join(rows.map((r) => r.id))}) AND "leaseOwner" = ${ownerId} AND status = 'sending'`;
+    } finally {
+      release(rows.map((r) => r.id));
+    }
   }
 
   async function putBack(row: ClaimedRow, atMs: number, countAttempt: boolean, error?: string): Promise<void> {
@@ -471,6 +493,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     } catch (error) {
       // A database hiccup while recording: the lease runs out and the row is retried.
       log.error({ err: error, deliveryId: row.id }, "processing a delivery failed");
+    } finally {
+      // A sent row stays held until its flush; every other outcome is recorded by now.
+      if (!awaitingRecord.has(row.id)) release([row.id]);
     }
   }
 

@@ -281,4 +281,37 @@ describe("dispatcher", () => {
     expect(sender.calls.map((c) => c.chatId).sort()).toEqual(["20", "21", "22"]);
     expect(await f.prisma.delivery.count({ where: { status: { not: "sent" } } })).toBe(0);
   });
+
+  it("never takes back its own rows whose lease ran out while they were queued, sent or unrecorded", async () => {
+    // A machine so slow that every send outlasts the lease: the sender moves the test clock past it.
+    const leaseMs = 1_000;
+    const slow: typeof sender = {
+      ...sender,
+      async send(chatId, message, locale, key) {
+        f.clock.advance(leaseMs + 1);
+        return sender.send(chatId, message, locale, key);
+      },
+    };
+    const real = createDispatcher({
+      access: f.access,
+      senders: [slow],
+      logger: silentLogger,
+      clock: f.clock,
+      limits: { telegram: { perSecond: 10_000, burst: 10_000 } },
+      concurrency: 1,
+      leaseMs,
+      // Sent rows stay unrecorded until the round ends: the window in which a claim could take them.
+      flushSize: 50,
+      flushMs: 600_000,
+      idleMs: 20,
+    });
+    await publishTo(["30", "31", "32", "33", "34", "35"], "slow");
+    real.start();
+    const deadline = Date.now() + 20_000;
+    while ((await f.prisma.delivery.count({ where: { status: "sent" } })) < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await real.stop();
+    const chats = sender.calls.map((c) => c.chatId);
+    expect(chats.sort()).toEqual(["30", "31", "32", "33", "34", "35"]);
+    expect(await f.prisma.delivery.count({ where: { status: { not: "sent" } } })).toBe(0);
+  });
 });
