@@ -19,7 +19,9 @@ export default defineConfig(async () => {
       "Start PostgreSQL on 127.0.0.1:5432 (or set MITREDEN_TEST_PG_URL) to run them.",
     );
   }
-  const shared = { testTimeout: 60_000, hookTimeout: 180_000 };
+  // Generous: on a loaded 2-core machine one PGlite open with its migrations can take a minute; a
+  // timeout only guards against a hang and says nothing about speed (benchmarks measure that).
+  const shared = { testTimeout: 180_000, hookTimeout: 300_000 };
   // Most tests wait on peers (Synapse, the Bot API server, child processes), so more workers than cores pay off.
   const maxWorkers = Number(process.env["MITREDEN_TEST_WORKERS"] ?? 3);
   return {

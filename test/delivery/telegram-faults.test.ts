@@ -236,5 +236,5 @@ describe("Telegram's limits enforced by the server", () => {
     expect(stats.tooManyRequests).toBe(0);
     expect(stats.rateLimited).toBe(0);
     expect(stats.messagesSent).toBe(80);
-  }, 40_000);
+  }, 180_000);
 });

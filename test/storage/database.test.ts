@@ -25,7 +25,7 @@ describe("openDatabase", () => {
     }
     // close() is idempotent.
     await db.close();
-  }, 30_000);
+  }, 180_000);
 
   it("refuses a URL that is not PostgreSQL", async () => {
     await expect(openDatabase({ databaseUrl: "mysql://x@127.0.0.1/db", logger: silent })).rejects.toThrow(/postgres:\/\//);

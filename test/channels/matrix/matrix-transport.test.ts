@@ -65,14 +65,14 @@ describe.skipIf(!env)(`long messages on Matrix${matrixSkipNote()}`, () => {
     creds = await env!.registerUser(uniqueLocalpart("dora"));
     dora = createTestUser({ baseUrl: env!.baseUrl, ...creds });
     ({ roomId } = await openDirectChat(world, dora));
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => world?.dispose());
 
   it("answers with a 150 KB reply as several events, each under the event limit", async () => {
     const eventId = await dora.sendText(roomId, "!long");
     await world.waitHandled(`matrix:${eventId}`, { timeoutMs: 30_000 });
     expectComplete(await longParts(creds, roomId, world.bot.userId));
-  }, 60_000);
+  }, 180_000);
 
   it("delivers a 150 KB broadcast in parts, and each part once when the delivery is retried", async () => {
     const message = { html: LONG, choices: CHOICES };
@@ -88,5 +88,5 @@ describe.skipIf(!env)(`long messages on Matrix${matrixSkipNote()}`, () => {
     const after = await lastBotMessages(env!.baseUrl, creds.accessToken, roomId, world.bot.userId, 100);
     expect(after.at(-1)!.event.event_id).toBe(parts.at(-1)!.event.event_id);
     expect(after.filter((r) => r.text.startsWith("Antwort 1\n"))).toHaveLength(2); // the reply above and this broadcast
-  }, 60_000);
+  }, 180_000);
 });
