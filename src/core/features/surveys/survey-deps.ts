@@ -34,6 +34,8 @@ export interface SurveysDeps {
   readonly charts: ChartRenderer;
   /** Who sees named (non-anonymous) answers, shown in the survey's privacy note. */
   readonly organiser: string;
+  /** How long an admin's "close and publish" / "open early" question may be confirmed (default 10 minutes). */
+  readonly confirmWithinMs?: number;
   /** For close dates; default Europe/Berlin. */
   readonly timeZone?: string;
 }
