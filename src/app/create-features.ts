@@ -98,6 +98,7 @@ export function assembleFeatures(deps: FeatureAssemblyDeps): AssembledFeatures {
       clock,
       config: { ...DEFAULT_IDEAS_CONFIG, ...deps.ideas },
       queueSources: [createNewsQueueSource(newsModeration)],
+      publishedSurveys: surveyStore,
     }),
     createInitiativesFeature({
       ...newsModeration,
