@@ -9,6 +9,7 @@ import { SURVEYS_FEATURE, formatDate, parseId, type SurveysDeps } from "./survey
 import type { Choice } from "../../model/outbound-message.js";
 import { definePageAction, renderPage } from "../../render/pager.js";
 import type { createSurveyResults } from "./survey-results.js";
+import { resultsFiles } from "./results-files.js";
 
 /** Pages of /surveys, the overview of every survey ever imported. */
 export const OVERVIEW_PAGES = definePageAction("surveys", "ovp");
@@ -234,6 +235,12 @@ export function createSurveyAdmin(deps: SurveysDeps, results: ReturnType<typeof 
     const survey = await target(turn, args);
     if (!survey) return;
     for (const message of await results.render(turn, survey, true)) turn.reply(message);
+    // A chat that shows no pictures (the terminal) but takes files gets the charts and numbers as
+    // files, the same as `npm run admin -- survey results`; the channel says where they are.
+    if (turn.capabilities.images || !turn.capabilities.files) return;
+    const files = await resultsFiles({ locale: turn.locale, t: (key, values) => turn.t(key, values), charts: deps.charts }, survey, await surveys.results(survey));
+    turn.say("surveys:results-files", { count: files.length });
+    for (const file of files) turn.reply({ html: turn.t("surveys:results-file", { name: file.fileName }), file });
   }
 
   async function texts(turn: Turn, surveyId: number, page: number | { readonly answerId: string }): Promise<void> {
