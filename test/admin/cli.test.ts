@@ -102,7 +102,9 @@ describe("npm run admin", () => {
   it("exports the audit log", async () => {
     const result = await admin("audit", "export", "--format", "csv");
     expect(result.code).toBe(0);
-    expect(result.out.split("\n")[0]).toMatch(/^"?\w+/);
+    expect(result.out.split("\n")[0]).toMatch(/^\uFEFFid;createdAt;/);
+    expect((await admin("audit", "export", "--format", "csv", "--delimiter", ",")).out.split("\n")[0]).toMatch(/^\uFEFFid,createdAt,/);
+    expect((await admin("audit", "export", "--delimiter", "|")).out).toContain("Usage: audit export");
     expect((await admin("audit", "export", "--format", "xml")).out).toContain("Usage: audit export");
   });
 
