@@ -180,7 +180,9 @@ export function createSurveyAdmin(deps: SurveysDeps, results: ReturnType<typeof 
   async function confirmAction(turn: Turn, verb: string, surveyId: number): Promise<boolean> {
     const kind = verb === CONFIRM_VERBS.publish ? "publish" : verb === CONFIRM_VERBS.open ? "open" : verb === CONFIRM_VERBS.cancel ? "cancel" : undefined;
     if (kind === undefined) return false;
-    const pending = pendingOf(turn);
+    // In a group the question is the asking admin's: someone else's reply neither answers nor ends it.
+    const found = pendingOf(turn);
+    const pending = found && found.residentId === turn.resident.id ? found : undefined;
     if (kind === "cancel") {
       if (pending) turn.leave();
       turn.say(pending ? "surveys:admin-confirm-cancelled" : "common:stale-action", { id: surveyId });

@@ -93,6 +93,18 @@ describe("/survey_publish on an open survey", () => {
     expect(await statusOf(survey.id)).toBe("open");
   });
 
+  it("in a group, belongs to the admin who asked: another member's reply neither confirms nor ends it", async () => {
+    const survey = await sh.addOpenSurvey({ questions: ALL_TYPES.slice(0, 1) });
+    const inGroup = (p: Person): Person => ({ ...p, chatId: "-100777", chatKind: "group" });
+    const asked = await sh.h.send(inGroup(admin), `/survey_publish ${survey.id}`);
+    const confirm = choiceAction(asked, "now and publish");
+    expect((await sh.h.press(inGroup(otherAdmin), confirm))[0]!.text).toContain("nothing was changed");
+    await sh.h.press(inGroup(otherAdmin), `surveys:acancel:${survey.id}`);
+    expect(await statusOf(survey.id)).toBe("open");
+    expect((await sh.h.press(inGroup(admin), confirm))[0]!.text).toContain("are published");
+    expect(await statusOf(survey.id)).toBe("published");
+  });
+
   it("publishes a closed survey at once", async () => {
     const survey = await sh.addOpenSurvey({ questions: ALL_TYPES.slice(0, 1) });
     await sh.h.send(admin, `/survey_close ${survey.id}`);
