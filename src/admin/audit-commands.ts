@@ -1,4 +1,5 @@
 import type { AuditEntry } from "../core/features/ideas/idea-model.js";
+import { DEFAULT_CSV_DELIMITER, toCsv, type CsvDelimiter } from "../core/render/csv.js";
 
 /** Reads the audit log oldest first, page by page (createAuditStore(access) provides it). */
 export interface AuditLogReader {
@@ -10,11 +11,6 @@ export type AuditExportFormat = "csv" | "json";
 const PAGE = 1000;
 const COLUMNS = ["id", "createdAt", "actorIdentity", "actorName", "action", "targetType", "targetId", "reason"] as const;
 
-/** RFC 4180 quoting; a leading =, +, - or @ is prefixed so spreadsheets never run it as a formula. */
-function csvCell(value: string): string {
-  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
 
 function flat(entry: AuditEntry): Record<(typeof COLUMNS)[number], string> {
   return {
@@ -31,12 +27,12 @@ function flat(entry: AuditEntry): Record<(typeof COLUMNS)[number], string> {
 
 /**
  * The whole audit log as CSV (header row, one line per entry) or JSON (an array), oldest first,
- * for `mitreden admin audit export --format csv|json`.
+ * for `mitreden admin audit export --format csv|json [--delimiter ";"|","|tab]` (CSV with byte-order mark, see csv.ts).
  *
  * @example
  * const csv = await exportAuditLog(createAuditStore(access), "csv");
  */
-export async function exportAuditLog(reader: AuditLogReader, format: AuditExportFormat): Promise<string> {
+export async function exportAuditLog(reader: AuditLogReader, format: AuditExportFormat, options: { readonly delimiter?: CsvDelimiter } = {}): Promise<string> {
   const entries: AuditEntry[] = [];
   for (let after = 0, rounds = 0; rounds < 1_000_000; rounds += 1) {
     const page = await reader.page(after, PAGE);
@@ -45,6 +41,5 @@ export async function exportAuditLog(reader: AuditLogReader, format: AuditExport
     after = page.at(-1)!.id;
   }
   if (format === "json") return `${JSON.stringify(entries.map(flat), null, 2)}\n`;
-  const lines = [COLUMNS.join(","), ...entries.map((e) => COLUMNS.map((c) => csvCell(flat(e)[c])).join(","))];
-  return `${lines.join("\r\n")}\r\n`;
+  return toCsv([[...COLUMNS], ...entries.map((e) => COLUMNS.map((c) => flat(e)[c]))], options.delimiter ?? DEFAULT_CSV_DELIMITER);
 }

@@ -6,7 +6,7 @@
 import { parseArgs } from "node:util";
 import { userInfo } from "node:os";
 import { ConfigError, loadConfig } from "../config.js";
-import { DEFAULT_LOCALE, matchLocale } from "../core/model/locale.js";
+import { DEFAULT_LOCALE, matchLocale, type Locale } from "../core/model/locale.js";
 import { htmlToPlain } from "../core/render/plain-text.js";
 import { cleanText } from "../core/text/clean-text.js";
 import { createTranslator } from "../i18n/translator.js";
@@ -17,12 +17,15 @@ import { AdminError } from "./admin-error.js";
 import { addArea, listAreas, moveArea, removeArea, renameArea } from "./area-commands.js";
 import { addInitiative, addManager, listInitiatives, setLogo, updateInitiative } from "./initiative-commands.js";
 import { grantRole, listRoles, revokeRole } from "./role-commands.js";
-import { describeSurveyFileError, exportSurvey, importSurveyFile, SurveyFileError } from "./survey-commands.js";
+import { describeSurveyFileError, exportSurvey, importSurveyFile, SurveyFileError, writeSurveyResults } from "./survey-commands.js";
+import { renderBarChart, renderBarChartSvg } from "../charts/bar-chart.js";
+import type { TranslationValues } from "../core/ports/translator.js";
 import { createPrismaAccess } from "../storage/prisma-access.js";
 import { createSurveyStore } from "../storage/stores/survey-store.js";
 import { createAreaStore } from "../storage/stores/area-store.js";
 import { chmod, writeFile } from "node:fs/promises";
 import { exportAuditLog } from "./audit-commands.js";
+import { parseCsvDelimiter } from "../core/render/csv.js";
 import { createAuditStore } from "../storage/stores/audit-store.js";
 import type { PrismaClient } from "../storage/generated/prisma/client.js";
 import { createQuarantineStore } from "../storage/stores/quarantine-store.js";
@@ -40,6 +43,8 @@ export interface AdminContext {
   readonly print: (line: string) => void;
   readonly actor: string;
   readonly surveyTokenSecret: string | undefined;
+  /** The language of the CLI's texts (MITREDEN_LOCALE or LANG), also of result files; default German. */
+  readonly locale?: Locale;
 }
 type Handler = (ctx: AdminContext, args: string[], options: Options) => Promise<void>;
 
@@ -176,16 +181,31 @@ COMMANDS["survey"] = {
   async export(ctx, [id], options) {
     const surveyId = Number(id);
     const format = text(options["format"]) ?? "csv";
-    if (!Number.isInteger(surveyId) || (format !== "csv" && format !== "json")) return ctx.say("admin:usage-survey-export");
-    await deliverExport(ctx, await exportSurvey(surveyId, format, surveyDeps(ctx)), text(options["out"]), "admin:survey-exported");
+    const delimiter = parseCsvDelimiter(text(options["delimiter"]));
+    if (!Number.isInteger(surveyId) || (format !== "csv" && format !== "json") || !delimiter) return ctx.say("admin:usage-survey-export");
+    await deliverExport(ctx, await exportSurvey(surveyId, format, surveyDeps(ctx), { delimiter }), text(options["out"]), "admin:survey-exported");
+  },
+  async results(ctx, [id], options) {
+    const surveyId = Number(id);
+    const dir = text(options["out"]);
+    const delimiter = parseCsvDelimiter(text(options["delimiter"]));
+    if (!Number.isInteger(surveyId) || !dir || !delimiter) return ctx.say("admin:usage-survey-results");
+    const charts = { render: renderBarChart, renderSvg: renderBarChartSvg };
+    const translator = await createTranslator();
+    const locale = ctx.locale ?? DEFAULT_LOCALE;
+    const t = (key: string, values?: TranslationValues) => translator.t(locale, key, values);
+    const paths = await writeSurveyResults(surveyId, dir, { ...surveyDeps(ctx), locale, t, charts, delimiter });
+    ctx.say("admin:survey-results-written", { id: surveyId, dir, count: paths.length });
+    for (const path of paths) ctx.print(`  ${path}`);
   },
 };
 
 COMMANDS["audit"] = {
   async export(ctx, _args, options) {
     const format = text(options["format"]) ?? "csv";
-    if (format !== "csv" && format !== "json") return ctx.say("admin:usage-audit-export");
-    const content = await exportAuditLog(createAuditStore(createPrismaAccess(ctx.prisma)), format);
+    const delimiter = parseCsvDelimiter(text(options["delimiter"]));
+    if ((format !== "csv" && format !== "json") || !delimiter) return ctx.say("admin:usage-audit-export");
+    const content = await exportAuditLog(createAuditStore(createPrismaAccess(ctx.prisma)), format, { delimiter });
     await deliverExport(ctx, content, text(options["out"]), "admin:audit-exported");
   },
 };
@@ -276,7 +296,7 @@ export async function runAdmin(argv: string[]): Promise<number> {
     args: argv.map(cleanText),
     allowPositionals: true,
     strict: false,
-    options: { parent: { type: "string" }, root: { type: "boolean" }, population: { type: "string" }, area: { type: "string" }, format: { type: "string" }, out: { type: "string" }, limit: { type: "string" },
+    options: { parent: { type: "string" }, root: { type: "boolean" }, population: { type: "string" }, area: { type: "string" }, format: { type: "string" }, out: { type: "string" }, delimiter: { type: "string" }, limit: { type: "string" },
       // initiative add/update
       name: { type: "string" }, description: { type: "string" }, contact: { type: "string" }, link: { type: "string" },
       trusted: { type: "boolean" }, untrusted: { type: "boolean" } },
@@ -306,7 +326,7 @@ export async function runAdmin(argv: string[]): Promise<number> {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, connectTimeoutMs: config.databaseConnectTimeoutMs });
   try {
     await handler(
-      { prisma: db.prisma, say, text: plain, print, actor: `cli:${userInfo().username}`, surveyTokenSecret: config.surveyTokenSecret },
+      { prisma: db.prisma, say, text: plain, print, actor: `cli:${userInfo().username}`, surveyTokenSecret: config.surveyTokenSecret, locale },
       args,
       values,
     );

@@ -1,7 +1,11 @@
 import { localized, type DraftAnswer, type Survey, type SurveyQuestion } from "../core/model/survey.js";
 import type { AreaStore, UnitOfWork } from "../core/ports/stores.js";
 import type { ExportedResponse, SurveyStore } from "../core/ports/survey-store.js";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { resultsFiles, type ResultsFileContext } from "../core/features/surveys/results-files.js";
 import { AdminError } from "./admin-error.js";
+import { DEFAULT_CSV_DELIMITER, toCsv, type CsvDelimiter } from "../core/render/csv.js";
 import { SurveyFileError, parseSurveyFile, readSurveyFile, toNewSurvey } from "./survey-file.js";
 
 export { describeSurveyFileError, SurveyFileError } from "./survey-file.js";
@@ -54,13 +58,7 @@ function answerText(question: SurveyQuestion, answer: DraftAnswer | undefined): 
   return parts.join("; ");
 }
 
-/** Quotes a CSV cell; cells that a spreadsheet would run as a formula are defused with a leading '. */
-function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) && !/^-?\d+$/.test(value) ? `'${value}` : value;
-  return /[",;\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-function toCsv(survey: Survey, responses: readonly ExportedResponse[]): string {
+function responsesCsv(survey: Survey, responses: readonly ExportedResponse[], delimiter: CsvDelimiter): string {
   const named = !survey.anonymous;
   const header = ["response", "submitted_at", ...(named ? ["resident"] : []), ...survey.questions.map((q) => `${q.position + 1}. ${localized(q.text, "de")}`)];
   const rows = responses.map((r) => [
@@ -69,7 +67,7 @@ function toCsv(survey: Survey, responses: readonly ExportedResponse[]): string {
     ...(named ? [String(r.residentId ?? "")] : []),
     ...survey.questions.map((q) => answerText(q, r.answers[String(q.position)])),
   ]);
-  return [header, ...rows].map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
+  return toCsv([header, ...rows], delimiter);
 }
 
 function toJsonExport(survey: Survey, responses: readonly ExportedResponse[]): string {
@@ -106,15 +104,50 @@ function toJsonExport(survey: Survey, responses: readonly ExportedResponse[]): s
 }
 
 /**
- * `npm run admin -- survey export ID --format csv|json`: the responses for the council's analysis.
+ * `npm run admin -- survey export ID --format csv|json [--delimiter ";"|","|tab]`: the responses for
+ * the council's analysis (CSV with byte-order mark, see csv.ts).
  * Anonymous surveys are exported without any identity. Returns the file content; throws for an
  * unknown survey (AdminError).
  */
-export async function exportSurvey(id: number, format: ExportFormat, deps: Pick<SurveyCommandDeps, "surveys" | "unitOfWork">): Promise<string> {
+export async function exportSurvey(
+  id: number,
+  format: ExportFormat,
+  deps: Pick<SurveyCommandDeps, "surveys" | "unitOfWork">,
+  options: { readonly delimiter?: CsvDelimiter } = {},
+): Promise<string> {
   return deps.unitOfWork.run(async () => {
     const survey = await deps.surveys.get(id);
     if (!survey) throw new AdminError("admin:survey-unknown", { id });
     const responses = await deps.surveys.exportResponses(survey);
-    return format === "csv" ? toCsv(survey, responses) : toJsonExport(survey, responses);
+    return format === "csv" ? responsesCsv(survey, responses, options.delimiter ?? DEFAULT_CSV_DELIMITER) : toJsonExport(survey, responses);
   });
+}
+
+/**
+ * `npm run admin -- survey results ID --out DIR`: writes the result files (resultsFiles: per
+ * question the chart as PNG and SVG and the numbers as CSV, and one Markdown file) into `dir`,
+ * created if missing, and returns their paths. Files of the same name are replaced: the command
+ * is run again to refresh them. Throws AdminError for an unknown survey.
+ *
+ * @example
+ * const paths = await writeSurveyResults(3, "./ergebnisse", { ...deps, locale: "de", t, charts });
+ */
+export async function writeSurveyResults(
+  id: number,
+  dir: string,
+  deps: Pick<SurveyCommandDeps, "surveys" | "unitOfWork"> & ResultsFileContext,
+): Promise<string[]> {
+  const files = await deps.unitOfWork.run(async () => {
+    const survey = await deps.surveys.get(id);
+    if (!survey) throw new AdminError("admin:survey-unknown", { id });
+    return resultsFiles(deps, survey, await deps.surveys.results(survey));
+  });
+  await mkdir(dir, { recursive: true });
+  const paths: string[] = [];
+  for (const file of files) {
+    const path = join(dir, file.fileName);
+    await writeFile(path, file.bytes);
+    paths.push(path);
+  }
+  return paths;
 }

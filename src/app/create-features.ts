@@ -1,4 +1,4 @@
-import { renderBarChart } from "../charts/bar-chart.js";
+import { renderBarChart, renderBarChartSvg } from "../charts/bar-chart.js";
 import type { Feature } from "../core/conversation/feature.js";
 import { createBroadcastsFeature } from "../core/features/broadcasts.js";
 import { createEraseFeature } from "../core/features/erase.js";
@@ -86,7 +86,7 @@ export function assembleFeatures(deps: FeatureAssemblyDeps): AssembledFeatures {
       publisher,
       translator,
       clock,
-      charts: { render: renderBarChart },
+      charts: { render: renderBarChart, renderSvg: renderBarChartSvg },
       organiser: deps.organiser,
     }),
     ...createIdeasFeatures({
@@ -98,6 +98,7 @@ export function assembleFeatures(deps: FeatureAssemblyDeps): AssembledFeatures {
       clock,
       config: { ...DEFAULT_IDEAS_CONFIG, ...deps.ideas },
       queueSources: [createNewsQueueSource(newsModeration)],
+      publishedSurveys: surveyStore,
     }),
     createInitiativesFeature({
       ...newsModeration,

@@ -66,6 +66,8 @@ export interface BarChartRendererOptions {
 export interface BarChartRenderer {
   /** Resolves to PNG bytes. Rejects with RangeError for no bars or invalid counts (caller bugs). */
   render(input: BarChartInput): Promise<Uint8Array>;
+  /** The same chart as SVG text (logical size, fonts by family name), for print and newsletters. */
+  renderSvg(input: BarChartInput): Promise<string>;
 }
 
 const DEFAULT_FONT_FILES: BarChartFontFiles = {
@@ -262,18 +264,22 @@ export function createBarChartRenderer(options: BarChartRendererOptions = {}): B
   const bold = files.bold ? parseFontMetrics(readFileSync(files.bold)) : regular;
   const fontFiles = files.bold ? [files.regular, files.bold] : [files.regular];
 
+  async function svgOf(input: BarChartInput): Promise<{ svg: string; width: number; height: number }> {
+    validate(input);
+    const { spec, width, height } = buildSpec(input, regular, bold);
+    const vegaSpec = compileVegaLite(spec).spec;
+    const view = new View(parseVega(vegaSpec), { renderer: "none", loader: createRefusingLoader() });
+    try {
+      return { svg: await view.toSVG(), width, height };
+    } finally {
+      view.finalize();
+    }
+  }
+
   return {
+    renderSvg: async (input) => (await svgOf(input)).svg,
     async render(input) {
-      validate(input);
-      const { spec, width, height } = buildSpec(input, regular, bold);
-      const vegaSpec = compileVegaLite(spec).spec;
-      const view = new View(parseVega(vegaSpec), { renderer: "none", loader: createRefusingLoader() });
-      let svg: string;
-      try {
-        svg = await view.toSVG();
-      } finally {
-        view.finalize();
-      }
+      const { svg, width, height } = await svgOf(input);
       const image = await renderAsync(svg, {
         fitTo: { mode: "zoom", value: pixelRatio },
         background: COLOURS.background,
@@ -299,4 +305,10 @@ let defaultRenderer: BarChartRenderer | undefined;
 export function renderBarChart(input: BarChartInput): Promise<Uint8Array> {
   defaultRenderer ??= createBarChartRenderer();
   return defaultRenderer.render(input);
+}
+
+/** The same chart as SVG, with the shipped fonts' metrics; the renderer is created on first use. */
+export function renderBarChartSvg(input: BarChartInput): Promise<string> {
+  defaultRenderer ??= createBarChartRenderer();
+  return defaultRenderer.renderSvg(input);
 }

@@ -67,6 +67,20 @@ describe("npm run admin", () => {
     const out = join(dataDir, "export.json");
     expect((await admin("survey", "export", id, "--format", "json", "--out", out)).code).toBe(0);
     expect(JSON.parse(readFileSync(out, "utf8"))).toBeTypeOf("object");
+
+    // The results as files: what it wrote is printed, one path a line, and is there.
+    const dir = join(dataDir, "results");
+    const results = await admin("survey", "results", id, "--out", dir);
+    expect(results.code).toBe(0);
+    const lines = results.out.trim().split("\n");
+    expect(lines[0]).toMatch(new RegExp(`^Wrote \\d+ files for survey ${id} into ${dir}:$`));
+    const paths = lines.slice(1).map((l) => l.trim());
+    expect(paths).toContain(join(dir, `survey-${id}-q1.png`));
+    expect(paths).toContain(join(dir, `survey-${id}-q1.svg`));
+    expect(paths).toContain(join(dir, `survey-${id}-q1.csv`));
+    expect(paths.at(-1)).toBe(join(dir, `survey-${id}-results.md`));
+    for (const path of paths) expect(readFileSync(path).length).toBeGreaterThan(0);
+    expect((await admin("survey", "results", id)).out).toContain("Usage: survey results ID --out DIR");
   });
 
   it("explains a broken survey file in the admin's language", async () => {
@@ -102,7 +116,9 @@ describe("npm run admin", () => {
   it("exports the audit log", async () => {
     const result = await admin("audit", "export", "--format", "csv");
     expect(result.code).toBe(0);
-    expect(result.out.split("\n")[0]).toMatch(/^"?\w+/);
+    expect(result.out.split("\n")[0]).toMatch(/^\uFEFFid;createdAt;/);
+    expect((await admin("audit", "export", "--format", "csv", "--delimiter", ",")).out.split("\n")[0]).toMatch(/^\uFEFFid,createdAt,/);
+    expect((await admin("audit", "export", "--delimiter", "|")).out).toContain("Usage: audit export");
     expect((await admin("audit", "export", "--format", "xml")).out).toContain("Usage: audit export");
   });
 

@@ -11,6 +11,7 @@ import { createAreaStore } from "../../src/storage/stores/area-store.js";
 import { createSurveyStore } from "../../src/storage/stores/survey-store.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 import { minimalSurveyFile } from "./minimal-survey-file.js";
+import { parseCsv, withoutBom } from "../support/parse-csv.js";
 
 const EXAMPLE = fileURLToPath(new URL("../../examples/surveys/dorfentwicklung-hammah.yaml", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "mitreden-survey-"));
@@ -145,10 +146,11 @@ describe("survey export", () => {
     const resident = await prisma.resident.create({ data: {} });
     await deps.unitOfWork.run(() => deps.surveys.submit(survey, resident.id, { "0": { value: 1 } }, false, new Date("2027-01-20T10:11:12Z")));
     const csv = await exportSurvey(survey.id, "csv", deps);
-    const lines = csv.trim().split("\r\n");
-    expect(lines[0]).toBe("response,submitted_at,1. Ja?");
+    expect(csv.startsWith("\uFEFF")).toBe(true);
+    const lines = csv.slice(1).trim().split("\r\n");
+    expect(lines[0]).toBe("response;submitted_at;1. Ja?");
     // Exactly response id, day and answer: no column for who answered.
-    expect(lines[1]).toMatch(/^[0-9a-f-]{36},2027-01-20T00:00:00.000Z,ja$/);
+    expect(lines[1]).toMatch(/^[0-9a-f-]{36};2027-01-20T00:00:00.000Z;ja$/);
     const json = JSON.parse(await exportSurvey(survey.id, "json", deps)) as { responses: Record<string, unknown>[] };
     expect(Object.keys(json.responses[0]!).sort()).toEqual(["answers", "id", "submittedAt"]);
     expect(json.responses[0]!["answers"]).toEqual({ "1": "ja" });
@@ -161,8 +163,22 @@ describe("survey export", () => {
     );
     const resident = await testDb.db.prisma.resident.create({ data: {} });
     await deps.unitOfWork.run(() => deps.surveys.submit(survey, resident.id, { "0": { value: 0 }, "1": { text: "=HYPERLINK(1)" } }, false, new Date()));
-    const csv = await exportSurvey(survey.id, "csv", deps);
-    expect(csv.split("\r\n")[0]).toBe("response,submitted_at,resident,1. Ja?,2. Text");
+    const csv = await exportSurvey(survey.id, "csv", deps, { delimiter: "," });
+    expect(csv.split("\r\n")[0]).toBe("\uFEFFresponse,submitted_at,resident,1. Ja?,2. Text");
     expect(csv).toContain(`,${resident.id},nein,'=HYPERLINK(1)`);
+  });
+
+  it("writes UTF-8 with a byte-order mark that parses back, with values holding the delimiter, quotes and line breaks", async () => {
+    const survey = await importSurveyFile(write("tricky.yaml", VALID.replace("key: small", "key: tricky") + "  - type: text\n    text: { de: Text }\n"), deps);
+    const hard = 'Mehr Bänke; "bitte", danke\nund Licht';
+    const resident = await testDb.db.prisma.resident.create({ data: {} });
+    await deps.unitOfWork.run(() => deps.surveys.submit(survey, resident.id, { "0": { value: 1 }, "1": { text: hard } }, false, new Date()));
+    for (const delimiter of [";", ",", "\t"] as const) {
+      const bytes = new TextEncoder().encode(await exportSurvey(survey.id, "csv", deps, { delimiter }));
+      expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const rows = parseCsv(withoutBom(bytes), delimiter);
+      expect(rows[0]).toEqual(["response", "submitted_at", "1. Ja?", "2. Text"]);
+      expect(rows[1]!.slice(2)).toEqual(["ja", hard]);
+    }
   });
 });

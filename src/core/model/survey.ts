@@ -83,6 +83,10 @@ export interface Survey {
   readonly anonymous: boolean;
   readonly allowChange: boolean;
   readonly liveResults: boolean;
+  /** The file's `opens` date when an admin opened the survey before it; `opensAt` is then the real opening. */
+  readonly plannedOpensAt?: Date | null;
+  /** When the results were published (null before). */
+  readonly publishedAt?: Date | null;
   readonly questions: readonly SurveyQuestion[];
 }
 

@@ -91,7 +91,13 @@ export interface SurveyStore {
   /** Surveys answerable at `now` for residents of these areas (plus those for the whole municipality). */
   listAnswerable(areaIds: readonly number[], now: Date): Promise<Survey[]>;
   overview(): Promise<SurveyOverview[]>;
-  setStatus(surveyId: number, status: SurveyStatus, opensAt?: Date): Promise<Survey | undefined>;
+  /**
+   * Sets the status. `opensAt` replaces the opening time (opening early); the file's date is then
+   * kept as `plannedOpensAt`. Publishing sets `publishedAt` to `now` (default: the database's now).
+   */
+  setStatus(surveyId: number, status: SurveyStatus, opensAt?: Date, now?: Date): Promise<Survey | undefined>;
+  /** Surveys whose results are published, newest publication first. */
+  listPublished(): Promise<Survey[]>;
   /** Closes open surveys whose close time has passed and deletes their drafts; returns their ids. */
   closeDueSurveys(now: Date): Promise<number[]>;
 

@@ -55,6 +55,8 @@ export function toSurvey(row: SurveyRow): Survey {
     anonymous: row.anonymous,
     allowChange: row.allowChange,
     liveResults: row.liveResults,
+    plannedOpensAt: row.plannedOpensAt,
+    publishedAt: row.publishedAt,
     questions: row.questions.map((q) => {
       const labels = isRecord(q.scaleLabels) ? q.scaleLabels : {};
       return {

@@ -180,17 +180,23 @@ export function createSurveyStore(access: PrismaAccess, options: SurveyStoreOpti
       });
       return withQuestions(rows);
     },
+    async listPublished() {
+      const rows = await client().survey.findMany({ where: { status: "published" }, orderBy: [{ publishedAt: { sort: "desc", nulls: "last" } }, { id: "desc" }] });
+      return withQuestions(rows);
+    },
     async overview() {
       const rows = await client().survey.findMany({ include: { _count: { select: { responses: true } } }, orderBy: { id: "asc" } });
       const surveys = await withQuestions(rows);
       return rows.map((row, index) => ({ survey: surveys[index]!, responses: row._count.responses }));
     },
-    async setStatus(surveyId, status, opensAt) {
-      const found = await client().survey.findUnique({ where: { id: surveyId }, select: { id: true } });
+    async setStatus(surveyId, status, opensAt, now) {
+      const found = await client().survey.findUnique({ where: { id: surveyId }, select: { id: true, opensAt: true, plannedOpensAt: true } });
       if (!found) return undefined;
+      // Opening before the file's date keeps that date, so nobody wonders later why it opened "early".
+      const early = opensAt && found.opensAt && found.opensAt > opensAt ? { plannedOpensAt: found.plannedOpensAt ?? found.opensAt } : {};
       const row = await client().survey.update({
         where: { id: surveyId },
-        data: { status, ...(opensAt ? { opensAt } : {}) },
+        data: { status, ...(opensAt ? { opensAt } : {}), ...early, ...(status === "published" ? { publishedAt: now ?? new Date() } : {}) },
       });
       if (status !== "open") await client().surveyDraft.deleteMany({ where: { surveyId } });
       return (await withQuestions([row]))[0];

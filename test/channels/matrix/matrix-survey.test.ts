@@ -149,7 +149,12 @@ describe.skipIf(!env)(`Matrix channel: a whole survey in a direct chat${matrixSk
     const olaf = createTestUser({ baseUrl: env!.baseUrl, ...(await env!.registerUser(uniqueLocalpart("olaf"))) });
     const olafRoom = await onboard(olaf);
     await world.testDb.db.prisma.roleAssignment.create({ data: { identity: `matrix:${olaf.userId}`, role: "admin", scope: "*", grantedBy: "test" } });
-    const published = await say(world, olaf, olafRoom, `!survey_publish ${survey.id}`);
+    // The survey is still open: publishing asks first; cancel is 1, so the confirmation is 2.
+    const asked = await say(world, olaf, olafRoom, `!survey_publish ${survey.id}`);
+    expect(textOf(asked)).toContain("Close it now and publish the results?");
+    expect(numberOf(asked, "now and publish")).toBe("2");
+    expect((await store.get(survey.id))?.status).toBe("open");
+    const published = await say(world, olaf, olafRoom, numberOf(asked, "now and publish"));
     expect(textOf(published)).toContain(String(survey.id));
     expect((await store.get(survey.id))?.status).toBe("published");
 

@@ -132,7 +132,11 @@ describe("a whole survey through Telegram", () => {
   it("sends the published results as bar-chart photos with captions and text", async () => {
     await onboard(olaf);
     await bed.harness.db.prisma.roleAssignment.create({ data: { identity: `telegram:${olaf.id}`, role: "admin", scope: "*", grantedBy: "test" } });
-    const published = await write(olaf, `/survey_publish ${survey.id}`);
+    // The survey is still open: publishing asks first, and only the confirming button acts.
+    const asked = await write(olaf, `/survey_publish ${survey.id}`);
+    expect(textOf(asked)).toContain("Close it now and publish the results?");
+    expect((await store.get(survey.id))?.status).toBe("open");
+    const published = await press(olaf, asked, "now and publish");
     expect(textOf(published)).toContain(`${survey.id}`);
     expect((await store.get(survey.id))?.status).toBe("published");
 

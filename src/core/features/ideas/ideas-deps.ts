@@ -1,6 +1,7 @@
 import type { Turn } from "../../conversation/turn.js";
 import type { OutboundMessage } from "../../model/outbound-message.js";
 import type { Clock } from "../../ports/clock.js";
+import type { Survey } from "../../model/survey.js";
 import type { PhotoStore } from "../../ports/photo-store.js";
 import type { Publisher } from "../../ports/publisher.js";
 import type { AreaStore, ResidentStore } from "../../ports/stores.js";
@@ -52,6 +53,21 @@ export interface IdeasDeps extends IdeasStores {
   readonly config: IdeasConfig;
   /** Other things waiting for moderation (pending news) that /queue lists after the ideas. */
   readonly queueSources?: readonly ModerationQueueSource[];
+  /** Surveys whose results are published, listed under "Results" beside the council's posts. */
+  readonly publishedSurveys?: PublishedSurveySource;
+  /** For dates shown; default Europe/Berlin. */
+  readonly timeZone?: string;
+}
+
+/**
+ * The published surveys, newest publication first (the survey store is one). The Results menu
+ * lists them; choosing one opens its results through the surveys feature ("surveys:res:ID").
+ *
+ * @example
+ * const source: PublishedSurveySource = { listPublished: async () => [survey] };
+ */
+export interface PublishedSurveySource {
+  listPublished(): Promise<readonly Survey[]>;
 }
 
 /**

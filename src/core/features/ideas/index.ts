@@ -5,7 +5,7 @@ import type { IdeasDeps } from "./ideas-deps.js";
 import { createModerationFeature } from "./moderation-feature.js";
 import { createResultsFeature } from "./results-feature.js";
 
-export { DEFAULT_IDEAS_CONFIG, type IdeasConfig, type IdeasDeps, type IdeasStores } from "./ideas-deps.js";
+export { DEFAULT_IDEAS_CONFIG, type IdeasConfig, type IdeasDeps, type IdeasStores, type PublishedSurveySource } from "./ideas-deps.js";
 export { fileReport, type ReportDeps } from "./participation.js";
 export { toModerators, type ModeratorReach } from "./moderators.js";
 export { createModerationFeature, type ModerationQueueSource } from "./moderation-feature.js";

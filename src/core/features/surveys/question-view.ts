@@ -28,7 +28,7 @@ export function scaleValues(question: SurveyQuestion): number[] {
 }
 
 /** The label of a scale value: "1 – not at all" at the ends, the plain number between. */
-export function scaleLabel(turn: Turn, question: SurveyQuestion, value: number): string {
+export function scaleLabel(turn: Pick<Turn, "locale">, question: SurveyQuestion, value: number): string {
   if (value === question.scaleMin && question.scaleMinLabel) return `${value} – ${localized(question.scaleMinLabel, turn.locale)}`;
   if (value === question.scaleMax && question.scaleMaxLabel) return `${value} – ${localized(question.scaleMaxLabel, turn.locale)}`;
   return String(value);

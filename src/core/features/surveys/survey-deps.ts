@@ -13,7 +13,7 @@ import type { Translator } from "../../ports/translator.js";
  * this shape, so it stays free of the rendering libraries.
  *
  * @example
- * const charts: ChartRenderer = { render: (input) => renderBarChart(input) };
+ * const charts: ChartRenderer = { render: renderBarChart, renderSvg: renderBarChartSvg };
  */
 export interface ChartRenderer {
   render(input: {
@@ -22,6 +22,8 @@ export interface ChartRenderer {
     readonly valueLabel?: (bar: { readonly label: string; readonly count: number }, total: number) => string;
     readonly locale: string;
   }): Promise<Uint8Array>;
+  /** The same chart as SVG text (`renderBarChartSvg`); without it result files carry PNG only. */
+  renderSvg?(input: Parameters<ChartRenderer["render"]>[0]): Promise<string>;
 }
 
 export interface SurveysDeps {
@@ -34,6 +36,8 @@ export interface SurveysDeps {
   readonly charts: ChartRenderer;
   /** Who sees named (non-anonymous) answers, shown in the survey's privacy note. */
   readonly organiser: string;
+  /** How long an admin's "close and publish" / "open early" question may be confirmed (default 10 minutes). */
+  readonly confirmWithinMs?: number;
   /** For close dates; default Europe/Berlin. */
   readonly timeZone?: string;
 }

@@ -65,6 +65,8 @@ export function createSurveysFeature(deps: SurveysDeps): Feature {
         turn.say("common:stale-action");
         return;
       }
+      // Admin confirmations may be answered in a group, where the admin commands work too.
+      if (await admin.confirmAction(turn, verb, s)) return;
       if (!privateOnly(turn, s)) return;
       switch (verb) {
         case "open":
@@ -103,6 +105,10 @@ export function createSurveysFeature(deps: SurveysDeps): Feature {
       if (verb === "tog" && v !== undefined) return flow.toggle(turn, s, q, v);
       turn.say("common:stale-action");
     },
-    handleText: (turn, text) => flow.text(turn, text),
+    handleText: async (turn, text) => {
+      // Only the choice confirms; a typed "ja" or "1" while asked must not close or open anything.
+      if (admin.confirmText(turn)) return;
+      await flow.text(turn, text);
+    },
   };
 }

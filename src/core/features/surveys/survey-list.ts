@@ -13,8 +13,10 @@ export function createSurveyList(deps: SurveysDeps) {
     const areaIds = lineageIds(await deps.areas.list(), turn.resident.homeAreaId);
     const open = await surveys.listAnswerable(areaIds, clock.now());
     const back = [{ label: turn.t("menu:back"), action: "menu:open" }];
+    // Past surveys leave this list when they close; their published results stay under "Results".
+    const published = (await surveys.listPublished()).length > 0 ? [[{ label: turn.label("surveys:published-results"), action: "results:open" }]] : [];
     if (open.length === 0) {
-      turn.say("surveys:none-open", {}, [back]);
+      turn.say("surveys:none-open", {}, [...published, back]);
       return;
     }
     const answered = await surveys.answeredBy(open, turn.resident.id);
@@ -27,7 +29,7 @@ export function createSurveyList(deps: SurveysDeps) {
       }),
     );
     const choices: Choice[][] = open.map((survey) => [{ label: localized(survey.title, turn.locale), action: `surveys:open:${survey.id}` }]);
-    turn.reply({ html: [turn.t("surveys:list-title"), ...lines].join("\n"), choices: [...choices, back] });
+    turn.reply({ html: [turn.t("surveys:list-title"), ...lines].join("\n"), choices: [...choices, ...published, back] });
   }
 
   /** The survey's page: intro, privacy note, and Start / Continue / Change / Results. */

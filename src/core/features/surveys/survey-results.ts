@@ -7,6 +7,7 @@ import { definePageAction, renderPage, shortenedHtml, type PageItem } from "../.
 import { escapeHtml } from "../../render/plain-text.js";
 import { scaleLabel, scaleValues } from "./question-view.js";
 import { resultsVisible, type SurveysDeps } from "./survey-deps.js";
+import { chartInput } from "./results-files.js";
 
 /**
  * A free text longer than this is shortened in the paged list, with a choice to read it whole:
@@ -25,7 +26,7 @@ interface Bar {
 }
 
 /** The bars of a choice, scale or yes/no question, in the order the question shows them. */
-export function barsOf(turn: Turn, question: SurveyQuestion, result: QuestionResult): Bar[] {
+export function barsOf(turn: Pick<Turn, "t" | "locale">, question: SurveyQuestion, result: QuestionResult): Bar[] {
   switch (question.type) {
     case "single":
     case "multiple": {
@@ -149,13 +150,8 @@ ${escapeHtml(found.text)}` });
 
   async function chart(turn: Turn, question: SurveyQuestion, bars: Bar[], respondents: number, share: (count: number, of: number) => string): Promise<OutboundImage> {
     const questionText = localized(question.text, turn.locale);
-    const png = await deps.charts.render({
-      title: questionText,
-      bars,
-      // Shares of those who answered, like the text (multiple choice adds up to more than 100 %).
-      valueLabel: (bar) => `${bar.count} (${share(bar.count, respondents)})`,
-      locale: turn.locale,
-    });
+    // The same input as the result files (results-files.ts), so both show the same chart.
+    const png = await deps.charts.render(chartInput(turn.locale, question, bars, respondents));
     const alt = turn.t("surveys:chart-alt", { question: questionText, bars: bars.map((b) => `${b.label}: ${b.count}`).join("; ") });
     return { bytes: png, alt };
   }

@@ -147,7 +147,7 @@ describe("audit log", () => {
     expect(audit[0]!.text.split("\n")).toHaveLength(4);
     const csv = await exportAuditLog(f.stores.audit, "csv");
     const lines = csv.trimEnd().split("\r\n");
-    expect(lines[0]).toBe("id,createdAt,actorIdentity,actorName,action,targetType,targetId,reason");
+    expect(lines[0]).toBe("\uFEFFid;createdAt;actorIdentity;actorName;action;targetType;targetId;reason");
     expect(lines.some((l) => l.includes("idea.reject") && l.includes("Bitte beschreiben Sie"))).toBe(true);
     expect(lines.some((l) => l.includes("result.publish"))).toBe(true);
     const json = JSON.parse(await exportAuditLog(f.stores.audit, "json")) as { action: string }[];

@@ -1,4 +1,4 @@
-import { renderBarChart } from "../../../../src/charts/bar-chart.js";
+import { renderBarChart, renderBarChartSvg } from "../../../../src/charts/bar-chart.js";
 import { createSurveysFeature } from "../../../../src/core/features/surveys/survey-feature.js";
 import type { NewSurvey, NewSurveyQuestion, SurveyStore } from "../../../../src/core/ports/survey-store.js";
 import type { PublishRequest, Publisher } from "../../../../src/core/ports/publisher.js";
@@ -56,7 +56,7 @@ export async function createRecordingSurveys(options: {
     publisher,
     translator: await createTranslator(),
     clock: options.clock,
-    charts: { render: renderBarChart },
+    charts: { render: renderBarChart, renderSvg: renderBarChartSvg },
     organiser: "Samtgemeinde Oldendorf-Himmelpforten",
   });
   return { feature, store, publisher };

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Survey" ADD COLUMN     "plannedOpensAt" TIMESTAMP(3),
+ADD COLUMN     "publishedAt" TIMESTAMP(3);
