@@ -88,6 +88,7 @@ export function assembleFeatures(deps: FeatureAssemblyDeps): AssembledFeatures {
       clock,
       charts: { render: renderBarChart },
       organiser: deps.organiser,
+      audit: ideaStores.audit,
     }),
     ...createIdeasFeatures({
       ...ideaStores,

@@ -6,6 +6,7 @@ import { isAnswerable, localized, type Survey, type SurveyStatus } from "../../m
 import { DEFAULT_LOCALE } from "../../model/locale.js";
 import { announcement } from "./survey-announcement.js";
 import { formatDate, parseId, type SurveysDeps } from "./survey-deps.js";
+import { actorOf } from "../ideas/access.js";
 import { definePageAction, renderPage } from "../../render/pager.js";
 import type { createSurveyResults } from "./survey-results.js";
 
@@ -102,6 +103,7 @@ export function createSurveyAdmin(deps: SurveysDeps, results: ReturnType<typeof 
       title: localized(opened.title, DEFAULT_LOCALE),
       content: (locale) => announcement(deps.translator, locale, opened, deps.timeZone),
     });
+    await deps.audit.record(actorOf(turn), "survey.open", "survey", opened.id, null);
     turn.say("surveys:admin-opened", { id: opened.id, title: title(turn, opened), recipients: receipt.recipients });
   }
 
@@ -113,6 +115,7 @@ export function createSurveyAdmin(deps: SurveysDeps, results: ReturnType<typeof 
       return;
     }
     await surveys.setStatus(survey.id, status);
+    await deps.audit.record(actorOf(turn), `survey.${status === "closed" ? "close" : "publish"}`, "survey", survey.id, null);
     turn.say(`surveys:admin-${status}`, { id: survey.id, title: title(turn, survey) });
   }
 
@@ -143,6 +146,7 @@ export function createSurveyAdmin(deps: SurveysDeps, results: ReturnType<typeof 
       turn.say("surveys:admin-text-unknown", { id: answerId });
       return;
     }
+    await deps.audit.record(actorOf(turn), "survey.publish_text", "survey", survey.id, answerId);
     turn.say("surveys:admin-text-published", { id: answerId, survey: survey.id });
   }
 

@@ -1,3 +1,4 @@
+import { createAuditStore } from "../../../../src/storage/stores/audit-store.js";
 import { renderBarChart } from "../../../../src/charts/bar-chart.js";
 import { createSurveysFeature } from "../../../../src/core/features/surveys/survey-feature.js";
 import type { NewSurvey, NewSurveyQuestion, SurveyStore } from "../../../../src/core/ports/survey-store.js";
@@ -52,6 +53,7 @@ export async function createRecordingSurveys(options: {
   };
   const feature = createSurveysFeature({
     surveys: store,
+    audit: createAuditStore(access),
     areas: createAreaStore(access),
     publisher,
     translator: await createTranslator(),
