@@ -108,6 +108,7 @@ export function assembleFeatures(deps: FeatureAssemblyDeps): AssembledFeatures {
     createNewsModerationFeature(newsModeration),
     createSubscriptionsFeature({
       subscriptions: createSubscriptionStore(access),
+      audit: ideaStores.audit,
       areas: stores.areas,
       initiatives,
       ...(deps.chatAdmins ? { chatAdmins: deps.chatAdmins } : {}),

@@ -8,6 +8,7 @@ import { createOutboxPublisher } from "../../../src/storage/outbox/publisher.js"
 import type { PrismaAccess } from "../../../src/storage/prisma-access.js";
 import { createAreaStore } from "../../../src/storage/stores/area-store.js";
 import { createSubscriptionStore } from "../../../src/storage/stores/subscription-store.js";
+import { createAuditStore } from "../../../src/storage/stores/audit-store.js";
 import { PAGE_CHARS } from "../../../src/core/render/pager.js";
 import { NO_BUTTONS, createCoreHarness, type CoreHarness } from "../../support/core-harness.js";
 
@@ -32,7 +33,7 @@ const initiatives: InitiativeLookup = {
 beforeAll(async () => {
   h = await createCoreHarness({
     extraFeatures: [
-      createSubscriptionsFeature({ subscriptions: createSubscriptionStore(lazy), areas: createAreaStore(lazy), initiatives }),
+      createSubscriptionsFeature({ subscriptions: createSubscriptionStore(lazy), areas: createAreaStore(lazy), initiatives, audit: createAuditStore(lazy) }),
       createBroadcastsFeature({ outbox: createOutboxOverview(lazy) }),
     ],
   });
