@@ -145,6 +145,13 @@ describe("audit log", () => {
     const audit = await f.h.send(admin, "/audit 3");
     expect(audit[0]!.text).toContain("Protokoll");
     expect(audit[0]!.text.split("\n")).toHaveLength(4);
+    // Plain words and the municipality's time in the reader's format, never internal keys or UTC.
+    const all = (await f.h.send(admin, "/audit 200"))[0]!.text;
+    const accepted = await f.h.db.prisma.auditLog.findFirstOrThrow({ where: { action: "idea.decided_accepted" } });
+    const at = new Intl.DateTimeFormat("de", { dateStyle: "medium", timeStyle: "short", timeZone: "Europe/Berlin" }).format(accepted.createdAt);
+    expect(all).toContain(`${at} `);
+    expect(all).toContain(`Idee ${accepted.targetId} angenommen`);
+    expect(all).not.toMatch(/idea\.\w|result\.publish|\d{4}-\d\d-\d\d \d\d:\d\d/);
     const csv = await exportAuditLog(f.stores.audit, "csv");
     const lines = csv.trimEnd().split("\r\n");
     expect(lines[0]).toBe("id,createdAt,actorIdentity,actorName,action,targetType,targetId,reason");
