@@ -9,7 +9,7 @@ import { eraseResident } from "../../../src/storage/privacy/erase-resident.js";
 import type { PrismaClient } from "../../../src/storage/generated/prisma/client.js";
 import { createTestDatabase, type TestDatabase } from "../../support/test-database.js";
 import { seedExampleIfEmpty } from "../../../src/storage/seed-example.js";
-import { seedEverything } from "../privacy/erasure-seed.js";
+import { ERIKA, seedEverything } from "../privacy/erasure-seed.js";
 
 let database: TestDatabase | undefined;
 afterEach(async () => {
@@ -113,6 +113,7 @@ describe("audit chain", () => {
     await seedExampleIfEmpty(prisma);
     const seeded = await seedEverything(prisma);
     await appendAuditEntryAlone(prisma, entry(1)); // seals the seeded entries
+    await appendAuditEntryAlone(prisma, { actorIdentity: "cli:office", actorName: "office", action: "role.grant", targetType: "identity", targetId: ERIKA.telegram, reason: "moderator *" });
     const before = await prisma.auditLog.count({ where: { personalSalt: null } });
     expect(before).toBe(0);
     await eraseResident(prisma, seeded.residentId, { contributions: "anonymise", actor: "resident", reason: "own request" });
@@ -120,6 +121,9 @@ describe("audit chain", () => {
     const result = await verifyAuditChain(prisma);
     expect(result).toMatchObject({ ok: true, unchained: 0 });
     expect(result.ok && result.erased).toBeGreaterThan(0);
+    const grant = await prisma.auditLog.findFirstOrThrow({ where: { action: "role.grant" } });
+    expect(grant).toMatchObject({ personalSalt: null, actorIdentity: "cli:office" });
+    expect(grant.targetId).toMatch(/^E-[0-9a-f]{12}$/);
 
     // An erased entry's non-personal content is still covered.
     const erased = await prisma.auditLog.findFirstOrThrow({ where: { personalSalt: null }, orderBy: { seq: "asc" } });
