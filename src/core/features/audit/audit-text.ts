@@ -9,7 +9,8 @@ const AUDIT_TIME_ZONE = "Europe/Berlin";
  * An audit entry in plain translated words: "27.11.2026, 10:00 Anna Muster: Idee 2 angenommen –
  * „passt“". Each action has a sentence in locales/<lang>/audit.json (`act-<action>`, with the
  * target's number as {{id}}); an action without one (e.g. from a newer version) still reads as
- * "<action> <target> <id>" with the target type translated, never as a bare internal key.
+ * "<action> (<target> <id>)", the action named by its `ideas:audit-action-<action>` text where
+ * one exists and the target type translated.
  *
  * @example
  * turn.reply({ html: auditLine(turn, entry) });
@@ -27,7 +28,11 @@ export function describeAct(turn: Turn, entry: Pick<AuditEntry, "action" | "targ
   if (!isMissing(sentence, key)) return sentence;
   const targetKey = `audit:target-${entry.targetType}`;
   const target = turn.t(targetKey);
-  return turn.t("audit:act-other", { action: entry.action, target: isMissing(target, targetKey) ? entry.targetType : target, id: entry.targetId });
+  // Older action names live in the ideas namespace ("ideas:audit-action-idea.approve").
+  const nameKey = `ideas:audit-action-${entry.action}`;
+  const name = turn.t(nameKey);
+  const action = isMissing(name, nameKey) ? entry.action : name;
+  return turn.t("audit:act-other", { action, target: isMissing(target, targetKey) ? entry.targetType : target, id: entry.targetId });
 }
 
 /** i18next answers a missing key with the key itself (with or without its namespace). */

@@ -152,6 +152,9 @@ describe("audit log", () => {
     expect(all).toContain(`${at} `);
     expect(all).toContain(`Idee ${accepted.targetId} angenommen`);
     expect(all).not.toMatch(/idea\.\w|result\.publish|\d{4}-\d\d-\d\d \d\d:\d\d/);
+    // An action without a sentence (e.g. from a newer version) still names its target in words.
+    await f.stores.audit.record({ identity: "cli:office", name: "Büro" }, "survey.frobnicate", "survey", 9, null);
+    expect((await f.h.send(admin, "/audit 1"))[0]!.text).toContain("Büro: survey.frobnicate (Umfrage 9)");
     const csv = await exportAuditLog(f.stores.audit, "csv");
     const lines = csv.trimEnd().split("\r\n");
     expect(lines[0]).toBe("id,createdAt,actorIdentity,actorName,action,targetType,targetId,reason");
