@@ -3,6 +3,7 @@
  * need (an open survey, approved ideas) and the activities residents do with them. Kept in one
  * place so the throughput and Telegram benchmarks assemble the same core.
  */
+import { createAuditStore } from "../src/storage/stores/audit-store.js";
 import { loadConfig, privacyFactsOf } from "../src/config.js";
 import { renderBarChart } from "../src/charts/bar-chart.js";
 import type { Feature } from "../src/core/conversation/feature.js";
@@ -144,6 +145,7 @@ export async function setupBenchFeatures(deps: FeatureSetupDeps): Promise<BenchF
   await seedIdeas(deps.prisma);
   const surveys = createSurveysFeature({
     surveys: createSurveyStore(deps.access),
+    audit: createAuditStore(deps.access),
     areas: deps.stores.areas,
     publisher,
     translator: deps.translator,

@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { userInfo } from "node:os";
 import { ConfigError, loadConfig } from "../config.js";
 import { DEFAULT_LOCALE, matchLocale, type Locale } from "../core/model/locale.js";
+import { formatDate } from "../core/features/surveys/survey-deps.js";
 import { htmlToPlain } from "../core/render/plain-text.js";
 import { cleanText } from "../core/text/clean-text.js";
 import { createTranslator } from "../i18n/translator.js";
@@ -16,7 +17,8 @@ import { seedExampleIfEmpty } from "../storage/seed-example.js";
 import { AdminError } from "./admin-error.js";
 import { addArea, listAreas, moveArea, removeArea, renameArea } from "./area-commands.js";
 import { addInitiative, addManager, listInitiatives, setLogo, updateInitiative } from "./initiative-commands.js";
-import { grantRole, listRoles, revokeRole } from "./role-commands.js";
+import { cliActorName, grantRole, listRoles, revokeRole } from "./role-commands.js";
+import { appendAuditEntryAlone, verifyAuditChain } from "../storage/stores/audit-chain.js";
 import { describeSurveyFileError, exportSurvey, importSurveyFile, SurveyFileError, writeSurveyResults } from "./survey-commands.js";
 import { renderBarChart, renderBarChartSvg } from "../charts/bar-chart.js";
 import type { TranslationValues } from "../core/ports/translator.js";
@@ -49,6 +51,11 @@ export interface AdminContext {
 type Handler = (ctx: AdminContext, args: string[], options: Options) => Promise<void>;
 
 const text = (value: string | boolean | undefined) => (typeof value === "string" ? value : undefined);
+
+/** Records an admin's act on the command line in the audit log (after it succeeded). */
+async function recordCli(ctx: AdminContext, action: string, targetType: string, targetId: string | number, reason: string | null): Promise<void> {
+  await appendAuditEntryAlone(ctx.prisma, { actorIdentity: ctx.actor, actorName: cliActorName(ctx.actor), action, targetType, targetId: String(targetId), reason });
+}
 
 const COMMANDS: Record<string, Record<string, Handler>> = {
   area: {
@@ -96,7 +103,7 @@ const COMMANDS: Record<string, Record<string, Handler>> = {
     },
     async revoke(ctx, [identity, role], options) {
       if (!identity || !role) return ctx.say("admin:usage-role-revoke");
-      const { removed } = await revokeRole(ctx.prisma, { identity, role, area: text(options["area"]) });
+      const { removed } = await revokeRole(ctx.prisma, { identity, role, area: text(options["area"]), revokedBy: ctx.actor });
       ctx.say("admin:role-revoked", { identity, role, count: removed });
     },
   },
@@ -121,7 +128,7 @@ COMMANDS["initiative"] = {
   async add(ctx, [slug, ...name], options) {
     const area = text(options["area"]);
     if (!slug || name.length === 0 || !area) return ctx.say("admin:usage-initiative-add");
-    await addInitiative(ctx.prisma, {
+    const added = await addInitiative(ctx.prisma, {
       slug,
       name: name.join(" "),
       area,
@@ -130,11 +137,13 @@ COMMANDS["initiative"] = {
       link: text(options["link"]),
       trusted: trustedOption(options),
     });
+    await recordCli(ctx, "initiative.add", "initiative", added.id, slug);
     ctx.say("admin:initiative-added", { slug });
   },
   async update(ctx, [slug], options) {
     if (!slug) return ctx.say("admin:usage-initiative-update");
-    await updateInitiative(ctx.prisma, slug, {
+    const changed = ["name", "area", "description", "contact", "link", "trusted", "untrusted"].filter((o) => options[o] !== undefined);
+    const updated = await updateInitiative(ctx.prisma, slug, {
       name: text(options["name"]),
       area: text(options["area"]),
       description: text(options["description"]),
@@ -142,16 +151,19 @@ COMMANDS["initiative"] = {
       link: text(options["link"]),
       trusted: trustedOption(options),
     });
+    await recordCli(ctx, "initiative.update", "initiative", updated.id, changed.join(", "));
     ctx.say("admin:initiative-updated", { slug });
   },
   async manager(ctx, [slug, identity]) {
     if (!slug || !identity) return ctx.say("admin:usage-initiative-manager");
     const result = await addManager(ctx.prisma, { slug, identity, grantedBy: ctx.actor });
+    if (result.created) await recordCli(ctx, "initiative.manager", "identity", result.identity, slug);
     ctx.say(result.created ? "admin:initiative-manager-added" : "admin:initiative-manager-existed", { slug, identity: result.identity });
   },
   async logo(ctx, [slug, file]) {
     if (!slug || !file) return ctx.say("admin:usage-initiative-logo");
     const bytes = await setLogo(ctx.prisma, slug, file);
+    await recordCli(ctx, "initiative.logo", "initiative", slug, null);
     ctx.say("admin:initiative-logo-set", { slug, kb: Math.ceil(bytes / 1024) });
   },
 };
@@ -176,6 +188,7 @@ COMMANDS["survey"] = {
   async import(ctx, [file]) {
     if (!file) return ctx.say("admin:usage-survey-import");
     const survey = await importSurveyFile(file, surveyDeps(ctx));
+    await recordCli(ctx, "survey.import", "survey", survey.id, null);
     ctx.say("admin:survey-imported", { id: survey.id, questions: survey.questions.length });
   },
   async export(ctx, [id], options) {
@@ -207,6 +220,19 @@ COMMANDS["audit"] = {
     if ((format !== "csv" && format !== "json") || !delimiter) return ctx.say("admin:usage-audit-export");
     const content = await exportAuditLog(createAuditStore(createPrismaAccess(ctx.prisma)), format, { delimiter });
     await deliverExport(ctx, content, text(options["out"]), "admin:audit-exported");
+  },
+  /** Walks the hash chain; a break is an error (exit code 1) naming the entry and its time. */
+  async verify(ctx, _args, options) {
+    const head = text(options["head"]);
+    const result = await verifyAuditChain(ctx.prisma, head ? { head } : {});
+    if (!result.ok) {
+      const time = result.createdAt ? formatDate(result.createdAt, ctx.locale ?? DEFAULT_LOCALE) : "";
+      throw new AdminError(`admin:audit-${result.problem}`, { id: result.id ?? 0, time });
+    }
+    if (result.unchained > 0) ctx.say("admin:audit-unchained", { count: result.unchained });
+    if (!result.head) return ctx.say("admin:audit-empty");
+    ctx.say("admin:audit-whole", { count: result.count, seq: result.head.seq, hash: result.head.hash });
+    if (result.erased > 0) ctx.say("admin:audit-erased", { count: result.erased });
   },
 };
 
@@ -296,7 +322,7 @@ export async function runAdmin(argv: string[]): Promise<number> {
     args: argv.map(cleanText),
     allowPositionals: true,
     strict: false,
-    options: { parent: { type: "string" }, root: { type: "boolean" }, population: { type: "string" }, area: { type: "string" }, format: { type: "string" }, out: { type: "string" }, delimiter: { type: "string" }, limit: { type: "string" },
+    options: { parent: { type: "string" }, root: { type: "boolean" }, population: { type: "string" }, area: { type: "string" }, format: { type: "string" }, out: { type: "string" }, delimiter: { type: "string" }, head: { type: "string" }, limit: { type: "string" },
       // initiative add/update
       name: { type: "string" }, description: { type: "string" }, contact: { type: "string" }, link: { type: "string" },
       trusted: { type: "boolean" }, untrusted: { type: "boolean" } },

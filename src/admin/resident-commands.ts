@@ -8,6 +8,7 @@ import { normaliseIdentity } from "../core/model/role.js";
 import type { PrismaClient } from "../storage/generated/prisma/client.js";
 import { buildResidentExport, countsOf, type ResidentExport } from "../storage/privacy/resident-export.js";
 import { AdminError } from "./admin-error.js";
+import { appendAuditEntryAlone } from "../storage/stores/audit-chain.js";
 
 /** At most this many residents are listed by one search. */
 export const FIND_LIMIT = 50;
@@ -39,7 +40,7 @@ export interface AdminActor {
 const actorName = (actor: AdminActor) => `admin command line (${actor.identity.replace(/^cli:/, "OS user ")})`;
 
 async function record(prisma: PrismaClient, actor: AdminActor, action: string, targetId: string, reason: string): Promise<void> {
-  await prisma.auditLog.create({ data: { actorIdentity: actor.identity, actorName: actorName(actor), action, targetType: "resident", targetId, reason } });
+  await appendAuditEntryAlone(prisma, { actorIdentity: actor.identity, actorName: actorName(actor), action, targetType: "resident", targetId, reason });
 }
 
 /** A resident id as typed ("7" or "#7"); undefined for anything else. */

@@ -1,6 +1,12 @@
 import { isRole, normaliseIdentity, ROLES } from "../core/model/role.js";
 import type { PrismaClient } from "../storage/generated/prisma/client.js";
 import { AdminError } from "./admin-error.js";
+import { appendAuditEntry } from "../storage/stores/audit-chain.js";
+
+/** How the audit log names an admin acting on the command line ("cli:anna"). */
+export function cliActorName(identity: string): string {
+  return `admin command line (${identity.replace(/^cli:/, "OS user ")})`;
+}
 
 export interface RoleRow {
   readonly identity: string;
@@ -35,7 +41,10 @@ export async function listRoles(prisma: PrismaClient, identity?: string): Promis
   });
 }
 
-/** Grants a role, everywhere or in one area; granting twice changes nothing. */
+/**
+ * Grants a role, everywhere or in one area; granting twice changes nothing. The grant and its
+ * audit entry ("role.grant", target the identity, reason "role scope") are one transaction.
+ */
 export async function grantRole(
   prisma: PrismaClient,
   input: { identity: string; role: string; area?: string | undefined; grantedBy: string },
@@ -43,20 +52,33 @@ export async function grantRole(
   const identity = identityOf(input.identity);
   const role = roleOf(input.role);
   const scope = await scopeOf(prisma, input.area);
-  const { count } = await prisma.roleAssignment.createMany({
-    data: [{ identity, role, scope, grantedBy: input.grantedBy }],
-    skipDuplicates: true,
+  return prisma.$transaction(async (tx) => {
+    const { count } = await tx.roleAssignment.createMany({
+      data: [{ identity, role, scope, grantedBy: input.grantedBy }],
+      skipDuplicates: true,
+    });
+    if (count === 1) {
+      await appendAuditEntry(tx, { actorIdentity: input.grantedBy, actorName: cliActorName(input.grantedBy), action: "role.grant", targetType: "identity", targetId: identity, reason: `${role} ${scope}` });
+    }
+    return { created: count === 1 };
   });
-  return { created: count === 1 };
 }
 
+/** Revokes a role (in one area, or everywhere it was granted); recorded as "role.revoke" when something went. */
 export async function revokeRole(
   prisma: PrismaClient,
-  input: { identity: string; role: string; area?: string | undefined },
+  input: { identity: string; role: string; area?: string | undefined; revokedBy: string },
 ): Promise<{ removed: number }> {
   const identity = identityOf(input.identity);
   const role = roleOf(input.role);
   const where = input.area === undefined ? { identity, role } : { identity, role, scope: await scopeOf(prisma, input.area) };
-  const { count } = await prisma.roleAssignment.deleteMany({ where });
-  return { removed: count };
+  return prisma.$transaction(async (tx) => {
+    const gone = await tx.roleAssignment.findMany({ where, select: { scope: true } });
+    const { count } = await tx.roleAssignment.deleteMany({ where });
+    if (count > 0) {
+      const reason = `${role} ${gone.map((g) => g.scope).join(", ")}`;
+      await appendAuditEntry(tx, { actorIdentity: input.revokedBy, actorName: cliActorName(input.revokedBy), action: "role.revoke", targetType: "identity", targetId: identity, reason });
+    }
+    return { removed: count };
+  });
 }

@@ -33,7 +33,7 @@ export function assembleCore(deps: CoreAssemblyDeps): ConversationCore {
   const features: Feature[] = [
     onboarding.feature,
     createSettingsFeature({ residents: stores.residents, areas: stores.areas }),
-    createPrivacyFeature({ consents: stores.consents, clock, privacy }),
+    createPrivacyFeature({ consents: stores.consents, clock, privacy, audit: stores.audit }),
     createLinkFeature({
       links: stores.links,
       residents: stores.residents,
@@ -44,7 +44,7 @@ export function assembleCore(deps: CoreAssemblyDeps): ConversationCore {
       ...(deps.generateLinkCode ? { generateCode: deps.generateLinkCode } : {}),
     }),
     // "My data" (/mydata, Settings → Privacy): everything stored about the resident, as a file.
-    createMyDataFeature({ exports: createResidentDataExport(stores.unitOfWork, clock), areas: stores.areas }),
+    createMyDataFeature({ exports: createResidentDataExport(stores.unitOfWork, clock), areas: stores.areas, audit: stores.audit }),
     ...extra,
   ];
   const provided = new Set(features.flatMap((f) => f.menuEntries ?? []).map((e) => e.labelKey));

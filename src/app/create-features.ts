@@ -88,6 +88,7 @@ export function assembleFeatures(deps: FeatureAssemblyDeps): AssembledFeatures {
       clock,
       charts: { render: renderBarChart, renderSvg: renderBarChartSvg },
       organiser: deps.organiser,
+      audit: ideaStores.audit,
     }),
     ...createIdeasFeatures({
       ...ideaStores,
@@ -108,6 +109,7 @@ export function assembleFeatures(deps: FeatureAssemblyDeps): AssembledFeatures {
     createNewsModerationFeature(newsModeration),
     createSubscriptionsFeature({
       subscriptions: createSubscriptionStore(access),
+      audit: ideaStores.audit,
       areas: stores.areas,
       initiatives,
       ...(deps.chatAdmins ? { chatAdmins: deps.chatAdmins } : {}),

@@ -122,6 +122,28 @@ describe("npm run admin", () => {
     expect((await admin("audit", "export", "--format", "xml")).out).toContain("Usage: audit export");
   });
 
+  it("records its acts and verifies the audit log's chain, naming a changed entry", async () => {
+    // The role grants above were recorded, with the OS user and in the chain.
+    const whole = await admin("audit", "verify");
+    expect(whole.code).toBe(0);
+    expect(whole.out).toMatch(/^The audit log is whole and unchanged: \d+ entries\. Newest entry no\. \d+, hash [0-9a-f]{64}/);
+    const head = /hash ([0-9a-f]{64})/.exec(whole.out)![1]!;
+    const db = await openDatabase({ dataDir, logger: pino({ level: "silent" }) });
+    let edited: { id: number; createdAt: Date };
+    try {
+      const actions = (await db.prisma.auditLog.findMany({ orderBy: { seq: "asc" } })).map((r) => r.action);
+      expect(actions).toEqual(expect.arrayContaining(["role.grant", "role.revoke", "survey.import"]));
+      edited = await db.prisma.auditLog.findFirstOrThrow({ where: { action: "role.grant" } });
+      await db.prisma.auditLog.update({ where: { id: edited.id }, data: { reason: "admin *" } });
+    } finally {
+      await db.close();
+    }
+    const broken = await admin("audit", "verify", "--head", head);
+    expect(broken.code).toBe(1);
+    const time = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "Europe/Berlin" }).format(edited.createdAt);
+    expect(broken.err).toBe(`The audit log was changed: entry ${edited.id} of ${time} was edited afterwards.\n`);
+  });
+
   it("cleans its arguments before they reach the database", async () => {
     expect((await admin("area", "add", "nul-dorf", "Nul\u0000do\u0007rf", "Su\u0308d")).code).toBe(0);
     expect((await admin("area", "list")).out).toContain("nul-dorf  Nuldorf S\u00fcd");

@@ -2,6 +2,8 @@ import type { Feature } from "../conversation/feature.js";
 import type { Turn } from "../conversation/turn.js";
 import type { OutboxOverview } from "../ports/subscriptions.js";
 import { definePageAction, renderPage } from "../render/pager.js";
+import { describeOrigin } from "./audit/origin-text.js";
+import { formatDate } from "./surveys/survey-deps.js";
 
 export interface BroadcastsDeps {
   readonly outbox: OutboxOverview;
@@ -29,12 +31,13 @@ export function createBroadcastsFeature(deps: BroadcastsDeps): Feature {
       value: undefined,
       html: turn.t("broadcasts:line", {
         id: r.id,
-        title: r.title,
-        origin: r.origin,
+        // Moderation cards carry their origin as title ("report:1"): shown in plain words instead.
+        title: r.title === r.origin ? describeOrigin(turn, r.origin) : r.title,
+        origin: describeOrigin(turn, r.origin),
         sent: r.sent,
         pending: r.pending,
         failed: r.failed,
-        date: r.createdAt.toISOString().slice(0, 16).replace("T", " "),
+        date: formatDate(r.createdAt, turn.locale),
       }),
     }));
     const view = renderPage(turn, { header: turn.t("broadcasts:title"), items, page, action: BROADCAST_PAGES, separator: "\n\n" });

@@ -13,6 +13,7 @@ import type { Translator } from "../ports/translator.js";
 import { choiceRows } from "../render/choice-rows.js";
 import { definePageAction, pageNavigation, renderPage } from "../render/pager.js";
 import type { IdeaStore } from "./ideas/idea-ports.js";
+import { actorOf } from "./ideas/access.js";
 import { fileReport } from "./ideas/participation.js";
 import { newsPhotoChoices, parseEventDate, renderNews, shortNewsText } from "./news-format.js";
 import { announcePendingNews, photoOfNews, publishNews, type NewsModerationDeps } from "./news-moderation.js";
@@ -331,6 +332,7 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
       status: initiative.trusted ? "published" : "pending",
       now: deps.clock.now(),
     });
+    await deps.audit.record(actorOf(turn), `news.submit_${item.status}`, "news", item.id, initiative.slug);
     turn.leave();
     if (item.status === "published") {
       await publishNews(deps, item, initiative);
@@ -361,7 +363,8 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
       turn.say("initiatives:add-exists", { slug });
       return;
     }
-    await deps.initiatives.create({ slug, name });
+    const created = await deps.initiatives.create({ slug, name });
+    await deps.audit.record(actorOf(turn), "initiative.add", "initiative", created.id, slug);
     turn.say("initiatives:added", { slug, name });
   }
 

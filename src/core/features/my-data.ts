@@ -2,6 +2,8 @@ import type { Feature } from "../conversation/feature.js";
 import type { Turn } from "../conversation/turn.js";
 import { RESIDENT_DATA_KINDS, type ResidentDataCounts, type ResidentDataExport } from "../ports/resident-data.js";
 import type { AreaStore } from "../ports/stores.js";
+import { actorOf } from "./ideas/access.js";
+import type { AuditStore } from "./ideas/idea-ports.js";
 import type { TranslationValues } from "../ports/translator.js";
 
 export const MY_DATA_FEATURE = "mydata";
@@ -13,6 +15,8 @@ export interface MyDataDeps {
   readonly areas: AreaStore;
   /** The municipality's time zone, for the date in the file name and the summary. */
   readonly timeZone?: string;
+  /** Where each copy handed out is recorded (a data protection request, Art. 15 and 20). */
+  readonly audit: Pick<AuditStore, "record">;
 }
 
 const DEFAULT_TIME_ZONE = "Europe/Berlin";
@@ -58,6 +62,7 @@ export function createMyDataFeature(deps: MyDataDeps): Feature {
     const data = await deps.exports.exportResident(turn.resident.id);
     // The turn's resident was just resolved inside this unit of work; missing is a bug.
     if (!data) throw new Error(`resident ${turn.resident.id} has no data to export`);
+    await deps.audit.record(actorOf(turn), "resident.mydata", "resident", turn.resident.id, null);
     const area = turn.resident.homeAreaId === null ? undefined : await deps.areas.get(turn.resident.homeAreaId);
     const fileName = myDataFileName(data.createdAt, timeZone);
     const when = new Intl.DateTimeFormat(turn.locale, { dateStyle: "medium", timeStyle: "short", timeZone }).format(data.createdAt);

@@ -5,6 +5,8 @@ import type { ChatAdminVerifier } from "../ports/chat-admin-verifier.js";
 import { FEEDS, type FeedKind } from "../ports/publisher.js";
 import type { AreaStore } from "../ports/stores.js";
 import type { ChatSubscription, InitiativeLookup, InitiativeRef, SubscriptionStore } from "../ports/subscriptions.js";
+import { actorOf } from "./ideas/access.js";
+import type { AuditStore } from "./ideas/idea-ports.js";
 
 export interface SubscriptionsDeps {
   readonly subscriptions: SubscriptionStore;
@@ -16,6 +18,8 @@ export interface SubscriptionsDeps {
    * (`/subscribe_channel @channel FEED [AREA]`); without it those commands are not offered.
    */
   readonly chatAdmins?: ChatAdminVerifier;
+  /** Where subscribing and unsubscribing a chat is recorded (target: the chat). */
+  readonly audit: Pick<AuditStore, "record">;
 }
 
 /** The chat a subscription is for: the one the command came from, or a channel named in private. */
@@ -109,6 +113,7 @@ export function createSubscriptionsFeature(deps: SubscriptionsDeps): Feature {
     const target = await verifiedTarget(turn, chatRef);
     if (!target) return;
     const ended = await deps.subscriptions.unsubscribe(turn.event.channel, target.chatId, feed);
+    if (ended > 0) await deps.audit.record(actorOf(turn), "subscription.remove", "chat", `${turn.event.channel}:${target.chatId}`, feed);
     turn.say(ended > 0 ? "subscriptions:channel-unsubscribed" : "subscriptions:channel-not-subscribed", {
       feed: feedName(turn, feed),
       chat: target.title ?? target.chatId,
@@ -140,6 +145,10 @@ export function createSubscriptionsFeature(deps: SubscriptionsDeps): Feature {
       locale: turn.locale,
       createdBy: turn.event.senderId,
     });
+    if (result === "created") {
+      const where = initiative ? ` initiative ${initiative.id}` : area ? ` area ${area.id}` : "";
+      await deps.audit.record(actorOf(turn), "subscription.add", "chat", `${turn.event.channel}:${target.chatId}`, `${feed}${where}`);
+    }
     const scope = initiative
       ? turn.t("subscriptions:scope-initiative", { name: initiative.name })
       : area
@@ -162,6 +171,7 @@ export function createSubscriptionsFeature(deps: SubscriptionsDeps): Feature {
       return;
     }
     const ended = await deps.subscriptions.unsubscribe(turn.event.channel, turn.event.chat.id, feed);
+    if (ended > 0) await deps.audit.record(actorOf(turn), "subscription.remove", "chat", `${turn.event.channel}:${turn.event.chat.id}`, feed);
     turn.say(ended > 0 ? "subscriptions:unsubscribed" : "subscriptions:not-subscribed", { feed: feedName(turn, feed) });
   }
 

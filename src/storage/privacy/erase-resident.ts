@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { ContributionsOnErasure } from "../../core/ports/erasure.js";
 import type { PrismaAccess, Db } from "../prisma-access.js";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
+import { appendAuditEntry } from "../stores/audit-chain.js";
 
 /**
  * What happens to the ideas and news items an erased resident published: kept without the author
@@ -235,15 +236,13 @@ async function eraseWithin(db: Db, residentId: number, options: EraseOptions): P
   removed.identities = await count(db.identity.deleteMany({ where: { residentId } }));
   removed.resident = await count(db.resident.deleteMany({ where: { id: residentId } }));
 
-  await db.auditLog.create({
-    data: {
-      actorIdentity: options.actor,
-      actorName: options.actor,
-      action: ERASURE_ACTION,
-      targetType: ERASURE_TARGET,
-      targetId: reference,
-      reason: `${options.reason} (contributions: ${options.contributions})`,
-    },
+  await appendAuditEntry(db, {
+    actorIdentity: options.actor,
+    actorName: options.actor,
+    action: ERASURE_ACTION,
+    targetType: ERASURE_TARGET,
+    targetId: reference,
+    reason: `${options.reason} (contributions: ${options.contributions})`,
   });
   return { reference, removed, anonymised };
 }
@@ -315,18 +314,26 @@ async function eraseQuarantined(db: Db, identities: readonly { id: string; chann
 /**
  * Audit entries keep the act and lose the person: their identity and name as actor, their id as
  * target (replaced by the erasure's reference, so an admin still sees that the same erased
- * resident was, say, blocked before), their chats as targets, and their identity ids in reasons
- * (a link lists the identities it joined).
+ * resident was, say, blocked before), their chats and identities as targets, and their identity
+ * ids in reasons (a link lists the identities it joined). Each changed entry loses its
+ * personalSalt: the hash chain then trusts its stored digest (see audit-chain.ts), and nobody can
+ * test a guessed identity against that digest any more.
  */
 async function eraseFromAuditLog(db: Db, residentId: number, ids: readonly string[], chatKeys: readonly string[], reference: string): Promise<number> {
   let changed = 0;
-  changed += (await db.auditLog.updateMany({ where: { actorIdentity: { in: [...ids] } }, data: { actorIdentity: ERASED_IDENTITY, actorName: ERASED_NAME } })).count;
-  changed += (await db.auditLog.updateMany({ where: { targetType: "resident", targetId: String(residentId) }, data: { targetId: reference } })).count;
+  const erased = { personalSalt: null };
+  changed += (
+    await db.auditLog.updateMany({ where: { actorIdentity: { in: [...ids] } }, data: { actorIdentity: ERASED_IDENTITY, actorName: ERASED_NAME, ...erased } })
+  ).count;
+  changed += (await db.auditLog.updateMany({ where: { targetType: "resident", targetId: String(residentId) }, data: { targetId: reference, ...erased } })).count;
+  if (ids.length > 0) {
+    changed += (await db.auditLog.updateMany({ where: { targetType: "identity", targetId: { in: [...ids] } }, data: { targetId: reference, ...erased } })).count;
+  }
   if (chatKeys.length > 0) {
-    changed += (await db.auditLog.updateMany({ where: { targetType: "chat", targetId: { in: [...chatKeys] } }, data: { targetId: ERASED_IDENTITY } })).count;
+    changed += (await db.auditLog.updateMany({ where: { targetType: "chat", targetId: { in: [...chatKeys] } }, data: { targetId: ERASED_IDENTITY, ...erased } })).count;
   }
   for (const id of ids) {
-    changed += await db.$executeRaw`UPDATE "AuditLog" SET "reason" = replace("reason", ${id}, ${ERASED_IDENTITY}) WHERE strpos("reason", ${id}) > 0`;
+    changed += await db.$executeRaw`UPDATE "AuditLog" SET "reason" = replace("reason", ${id}, ${ERASED_IDENTITY}), "personalSalt" = NULL WHERE strpos("reason", ${id}) > 0`;
   }
   return changed;
 }

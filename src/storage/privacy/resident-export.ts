@@ -154,6 +154,8 @@ export async function buildResidentExport(db: Db, residentId: number, now: Date,
     ...ideas.map((i) => ({ targetType: "idea", targetId: String(i.id) })),
     ...news.map((n) => ({ targetType: "news", targetId: String(n.id) })),
     ...privateChats.map((c) => ({ targetType: "chat", targetId: `${c.channel}:${c.chatId}` })),
+    // Roles granted to or revoked from their accounts.
+    ...identityIds.map((id) => ({ targetType: "identity", targetId: id })),
   ];
   const audit = await db.auditLog.findMany({ where: { OR: [{ actorIdentity: { in: identityIds } }, ...ownTargets] }, orderBy: { id: "asc" } });
   const mine = new Set(identityIds);

@@ -2,6 +2,7 @@ import type { AuditEntry } from "../../core/features/ideas/idea-model.js";
 import type { AuditStore } from "../../core/features/ideas/idea-ports.js";
 import type { PrismaAccess } from "../prisma-access.js";
 import type { Prisma } from "../generated/prisma/client.js";
+import { appendAuditEntry } from "./audit-chain.js";
 
 type AuditRow = Prisma.AuditLogGetPayload<object>;
 
@@ -23,9 +24,8 @@ export function createAuditStore(db: PrismaAccess): AuditStore & {
 } {
   return {
     async record(actor, action, targetType, targetId, reason) {
-      await db.client().auditLog.create({
-        data: { actorIdentity: actor.identity, actorName: actor.name, action, targetType, targetId: String(targetId), reason },
-      });
+      // Joins the running unit of work, or makes one: the chain's lock needs a transaction.
+      await db.run(() => appendAuditEntry(db.client(), { actorIdentity: actor.identity, actorName: actor.name, action, targetType, targetId: String(targetId), reason }));
     },
     async recent(limit) {
       const rows = await db.client().auditLog.findMany({ orderBy: { id: "desc" }, take: limit });

@@ -7,6 +7,7 @@ import type { ChatAdminVerifier } from "../../../src/core/ports/chat-admin-verif
 import { createDispatcher } from "../../../src/delivery/dispatcher.js";
 import { createOutboxPublisher } from "../../../src/storage/outbox/publisher.js";
 import { createSubscriptionStore } from "../../../src/storage/stores/subscription-store.js";
+import { createAuditStore } from "../../../src/storage/stores/audit-store.js";
 import { createCoreHarness, type CoreHarness, type Person } from "../../support/core-harness.js";
 import { silentLogger } from "../../support/silent-logger.js";
 import { createBotApiServer } from "../../support/telegram/bot-api-server.js";
@@ -33,7 +34,7 @@ beforeAll(async () => {
   server.setChatMember(OTHER_CHANNEL, 4711, "creator");
   h = await createCoreHarness({
     features: ({ access, stores }) => [
-      createSubscriptionsFeature({ subscriptions: createSubscriptionStore(access), areas: stores.areas, chatAdmins: verifier }),
+      createSubscriptionsFeature({ subscriptions: createSubscriptionStore(access), areas: stores.areas, chatAdmins: verifier, audit: createAuditStore(access) }),
     ],
   });
   for (const p of [owner, editor, reader, matrixUser]) await h.onboard(p);

@@ -166,8 +166,8 @@ describe("news by managers", () => {
       `Neuigkeit Nr. ${item.id} wurde bereits bearbeitet: Sie ist freigegeben.`,
     );
     expect(texts(await h.send(moderator, "/news_approve 99999"))[0]).toBe("Eine Neuigkeit Nr. 99999, für die Sie zuständig sind, finde ich nicht.");
-    const audit = await h.db.prisma.auditLog.findMany({ where: { targetType: "news", targetId: String(item.id) } });
-    expect(audit.map((a) => [a.action, a.actorIdentity])).toEqual([["news.approve", "telegram:6004"]]);
+    const audit = await h.db.prisma.auditLog.findMany({ where: { targetType: "news", targetId: String(item.id) }, orderBy: { seq: "asc" } });
+    expect(audit.map((a) => [a.action, a.actorIdentity])).toEqual([["news.submit_pending", "telegram:6003"], ["news.approve", "telegram:6004"]]);
     const told = await h.db.prisma.broadcast.findFirstOrThrow({
       where: { origin: `news:${item.id}:author-published` },
       include: { deliveries: true, contents: true },
@@ -199,6 +199,9 @@ describe("news by managers", () => {
     const latest = await h.db.prisma.broadcast.findFirstOrThrow({ orderBy: { id: "desc" }, include: { deliveries: true, contents: true } });
     expect(latest.deliveries.map((d) => d.chatId)).toEqual(["-900"]);
     expect(latest.contents.every((c) => c.image === null)).toBe(true);
+    // The manager's post is recorded with the initiative; published at once, as it is trusted.
+    const news = await h.db.prisma.newsItem.findFirstOrThrow({ orderBy: { id: "desc" } });
+    expect(await h.db.prisma.auditLog.count({ where: { action: "news.submit_published", targetType: "news", targetId: String(news.id) } })).toBe(1);
   });
 
   it("shows the latest news of what a resident follows", async () => {
@@ -276,6 +279,9 @@ describe("initiatives created by admins", () => {
     expect(texts(await h.send(admin, "/initiative_add sv-hammah Noch einmal"))[0]).toBe("Es gibt schon eine Initiative „sv-hammah“.");
     const row = await h.db.prisma.initiative.findUniqueOrThrow({ where: { slug: "sv-hammah" } });
     expect(row).toMatchObject({ name: "SV Hammah von 1921", areaId: null, trusted: false });
+    expect(await h.db.prisma.auditLog.findMany({ where: { action: "initiative.add" }, select: { targetType: true, targetId: true, reason: true } })).toEqual([
+      { targetType: "initiative", targetId: String(row.id), reason: "sv-hammah" },
+    ]);
     const [list] = await h.press(anna, "initiatives:open");
     expect(list!.choices.map((c) => c.label)).toContain("SV Hammah von 1921");
   });
@@ -359,7 +365,7 @@ describe("news moderation", () => {
     expect(told.deliveries.map((d) => [d.chatId, d.locale])).toEqual([["6003", "en"]]);
     expect(told.contents.find((c) => c.locale === "en")!.html).toContain("was not published. Reason: Reine Werbung");
     expect(await h.db.prisma.broadcast.count({ where: { origin: `news:${id}:published` } })).toBe(0);
-    const audit = await h.db.prisma.auditLog.findFirstOrThrow({ where: { targetType: "news", targetId: String(id) } });
+    const audit = await h.db.prisma.auditLog.findFirstOrThrow({ where: { targetType: "news", targetId: String(id), action: { not: "news.submit_pending" } } });
     expect(audit).toMatchObject({ action: "news.reject", actorIdentity: "telegram:6009", reason: "Reine Werbung" });
     expect(texts(await h.press(hammahMod, `newsmod:no:${id}`))).toEqual([`Neuigkeit Nr. ${id} wurde bereits bearbeitet: Sie ist abgelehnt.`]);
     await h.db.prisma.resident.update({ where: { id: await residentOf(manager) }, data: { locale: "de" } });
@@ -376,7 +382,7 @@ describe("news moderation", () => {
       expect(lost).toHaveLength(1);
       const row = await h.db.prisma.newsItem.findUniqueOrThrow({ where: { id } });
       expect(row.status).toBe(answers[0]!.includes("bereits bearbeitet") ? "rejected" : "published");
-      expect(await h.db.prisma.auditLog.count({ where: { targetType: "news", targetId: String(id) } })).toBe(1);
+      expect(await h.db.prisma.auditLog.count({ where: { targetType: "news", targetId: String(id), action: { not: "news.submit_pending" } } })).toBe(1);
       expect(await h.db.prisma.broadcast.count({ where: { origin: `news:${id}:published` } })).toBe(row.status === "published" ? 1 : 0);
     }
   });

@@ -177,8 +177,8 @@ describe("/link", () => {
     await h.onboard(admin, { locale: "en" });
     await f.grant(admin, "admin");
     const audit = (await h.send(admin, "/audit 5"))[0]!.text;
-    expect(audit).toContain("messengers linked resident");
-    expect(audit).toContain("messenger separated resident");
+    expect(audit).toContain(`messengers of resident ${original} linked`);
+    expect(audit).toContain(`a messenger of resident ${original} separated`);
     expect(audit).not.toContain("resident.link");
   });
 });

@@ -36,6 +36,11 @@ describe("my data", () => {
     const keptText = JSON.stringify(kept.map((k) => k.reply));
     expect(keptText).toContain("mydata-2026-11-27.json");
     expect(keptText).not.toContain("identities");
+    // Each copy handed out is recorded (a data protection request).
+    const resident = await h.access.client().identity.findUniqueOrThrow({ where: { id: "telegram:5101" } });
+    expect(await h.access.client().auditLog.findMany({ where: { action: "resident.mydata" }, select: { actorIdentity: true, targetId: true } })).toEqual([
+      { actorIdentity: "telegram:5101", targetId: String(resident.residentId) },
+    ]);
   });
 
   it("answers the Settings → Privacy action the same way", async () => {

@@ -8,6 +8,7 @@ import { createOutboxPublisher } from "../../../src/storage/outbox/publisher.js"
 import type { PrismaAccess } from "../../../src/storage/prisma-access.js";
 import { createAreaStore } from "../../../src/storage/stores/area-store.js";
 import { createSubscriptionStore } from "../../../src/storage/stores/subscription-store.js";
+import { createAuditStore } from "../../../src/storage/stores/audit-store.js";
 import { PAGE_CHARS } from "../../../src/core/render/pager.js";
 import { NO_BUTTONS, createCoreHarness, type CoreHarness } from "../../support/core-harness.js";
 
@@ -32,7 +33,7 @@ const initiatives: InitiativeLookup = {
 beforeAll(async () => {
   h = await createCoreHarness({
     extraFeatures: [
-      createSubscriptionsFeature({ subscriptions: createSubscriptionStore(lazy), areas: createAreaStore(lazy), initiatives }),
+      createSubscriptionsFeature({ subscriptions: createSubscriptionStore(lazy), areas: createAreaStore(lazy), initiatives, audit: createAuditStore(lazy) }),
       createBroadcastsFeature({ outbox: createOutboxOverview(lazy) }),
     ],
   });
@@ -64,6 +65,7 @@ describe("chat subscriptions", () => {
     ]);
     expect((await inGroup("/unsubscribe news"))[0]).toContain("nur seine Administratorinnen");
     expect(await h.db.prisma.subscription.count()).toBe(0);
+    expect(await h.db.prisma.auditLog.count({ where: { action: { startsWith: "subscription." } } })).toBe(0);
   });
 
   it("lets an admin subscribe a feed for a village, everywhere, or one initiative", async () => {
@@ -78,6 +80,13 @@ describe("chat subscriptions", () => {
       "Abonniert: Neuigkeiten der Initiativen (Initiative Freiwillige Feuerwehr Hammah). Neue Beiträge erscheinen ab jetzt hier.",
     ]);
     expect((await inGroup("/subscribe surveys hammah", { admin: true }))[0]).toContain("bereits abonniert");
+    // Each new subscription is recorded once, by the admin, with the chat as target.
+    const recorded = await h.db.prisma.auditLog.findMany({ where: { action: "subscription.add" }, orderBy: { seq: "asc" } });
+    expect(recorded.map((e) => [e.actorIdentity, e.targetType, e.targetId, e.reason?.split(" ")[0]])).toEqual([
+      ["telegram:3001", "chat", "telegram:-4001", "surveys"],
+      ["telegram:3001", "chat", "telegram:-4001", "results"],
+      ["telegram:3001", "chat", "telegram:-4001", "news"],
+    ]);
     expect(await inGroup("/subscriptions")).toEqual([
       "Abonnements dieses Chats\n• Neuigkeiten der Initiativen – Initiative Freiwillige Feuerwehr Hammah\n• Ergebnisse des Bürgerrats – alle Orte\n• Umfragen – Hammah",
     ]);
@@ -109,6 +118,7 @@ describe("chat subscriptions", () => {
   it("ends a feed's subscriptions with /unsubscribe", async () => {
     expect(await inGroup("/unsubscribe surveys", { admin: true })).toEqual(["Abonnement beendet: Umfragen."]);
     expect(await inGroup("/unsubscribe surveys", { admin: true })).toEqual(["Dieser Chat hatte Umfragen nicht abonniert."]);
+    expect(await h.db.prisma.auditLog.count({ where: { action: "subscription.remove", targetId: "telegram:-4001", reason: "surveys" } })).toBe(1);
     expect((await inGroup("/subscriptions"))[0]).not.toContain("Umfragen");
   });
 
@@ -137,6 +147,13 @@ describe("/broadcasts", () => {
     const [text] = await inGroup("/broadcasts", { user: "3005" });
     expect(text).toContain(`#${latest.id} Spielplatz Hammah`);
     expect(text).toContain("zugestellt 1 · ausstehend 2 · fehlgeschlagen 1");
+    // Moderation cards carry their origin as title: shown in words, the time in Berlin, German format.
+    const card = await h.db.prisma.broadcast.create({ data: { origin: "idea:1:submitted", title: "idea:1:submitted", createdAt: new Date("2026-07-01T10:05:00Z") } });
+    await h.db.prisma.broadcast.create({ data: { origin: "report:1", title: "report:1" } });
+    const [words] = await inGroup("/broadcasts", { user: "3005" });
+    expect(words).toContain(`#${card.id} Idee 1: eingereicht (01.07.2026, 12:05)`);
+    expect(words).toContain("Meldung 1 (");
+    expect(words).not.toMatch(/report:1|idea:1:submitted|UTC/);
   });
 });
 

@@ -1,3 +1,4 @@
+import { auditLine } from "../audit/audit-text.js";
 import type { Feature } from "../../conversation/feature.js";
 import type { Turn } from "../../conversation/turn.js";
 import type { OutboundMessage } from "../../model/outbound-message.js";
@@ -26,13 +27,6 @@ const REASON_MAX = 500;
 /** Admin of everything (scope "*"): sets the moderation chat and reads the audit log. */
 export async function isGlobalAdmin(turn: Turn): Promise<boolean> {
   return (await turn.roles()).some((g) => g.role === "admin" && g.scope === "*");
-}
-
-/** An audit action or target type in words; one without a translation (an older version's) as stored. */
-function readable(turn: Turn, prefix: string, value: string): string {
-  const key = `${prefix}${value}`;
-  const text = turn.t(key);
-  return text === key || text === key.slice(key.indexOf(":") + 1) ? value : text;
 }
 
 const stamp = (at: Date) => at.toISOString().slice(0, 16).replace("T", " ");
@@ -180,16 +174,7 @@ export function createModerationFeature(deps: IdeasDeps): Feature {
       turn.say("ideas:audit-empty");
       return;
     }
-    const items = entries.map((e) => ({
-      html: turn.t(e.reason ? "ideas:audit-line-reason" : "ideas:audit-line", {
-        at: stamp(e.createdAt),
-        actor: e.actor.name,
-        action: readable(turn, "ideas:audit-action-", e.action),
-        target: `${readable(turn, "ideas:audit-target-", e.targetType)} ${e.targetId}`,
-        reason: e.reason ?? "",
-      }),
-      value: undefined,
-    }));
+    const items = entries.map((e) => ({ html: auditLine(turn, e), value: undefined }));
     const view = renderPage(turn, { header: turn.t("ideas:audit-heading", { count: entries.length }), items, page, action: AUDIT_PAGES, keys: [wanted] });
     turn.reply({ html: view.html, ...(view.navigation.length > 0 ? { choices: [view.navigation] } : {}) });
   }

@@ -3,6 +3,8 @@ import type { Turn } from "../../conversation/turn.js";
 import type { Choice } from "../../model/outbound-message.js";
 import type { Clock } from "../../ports/clock.js";
 import type { ConsentStore, WithdrawalOutcome } from "../../ports/consent.js";
+import { actorOf } from "../ideas/access.js";
+import type { AuditStore } from "../ideas/idea-ports.js";
 import { formatMoment, hasCurrentConsent, privacyNotice, type PrivacyFacts } from "./privacy-notice.js";
 
 export const PRIVACY_FEATURE = "privacy";
@@ -15,6 +17,8 @@ export interface PrivacyFeatureDeps {
   readonly consents: ConsentStore;
   readonly clock: Clock;
   readonly privacy: PrivacyFacts;
+  /** Where a withdrawal of consent is recorded (a data protection request, Art. 7(3)). */
+  readonly audit: Pick<AuditStore, "record">;
 }
 
 /**
@@ -89,6 +93,7 @@ export function createPrivacyFeature(deps: PrivacyFeatureDeps): Feature {
     }
     const version = turn.resident.privacyVersion ?? deps.privacy.noticeVersion;
     const outcome = await deps.consents.withdraw(turn.resident.id, version, deps.clock.now());
+    await deps.audit.record(actorOf(turn), "consent.withdraw", "resident", turn.resident.id, version);
     turn.setResident(outcome.resident);
     turn.leave();
     turn.reply({

@@ -7,6 +7,7 @@ import { DEFAULT_LOCALE } from "../../model/locale.js";
 import { announcement } from "./survey-announcement.js";
 import { SURVEYS_FEATURE, formatDate, parseId, type SurveysDeps } from "./survey-deps.js";
 import type { Choice } from "../../model/outbound-message.js";
+import { actorOf } from "../ideas/access.js";
 import { definePageAction, renderPage } from "../../render/pager.js";
 import type { createSurveyResults } from "./survey-results.js";
 import { resultsFiles } from "./results-files.js";
@@ -134,6 +135,7 @@ export function createSurveyAdmin(deps: SurveysDeps, results: ReturnType<typeof 
       title: localized(opened.title, DEFAULT_LOCALE),
       content: (locale) => announcement(deps.translator, locale, opened, deps.timeZone),
     });
+    await deps.audit.record(actorOf(turn), "survey.open", "survey", opened.id, null);
     turn.say("surveys:admin-opened", { id: opened.id, title: title(turn, opened), recipients: receipt.recipients });
     if (early && opened.plannedOpensAt) {
       turn.say("surveys:admin-opened-early", { planned: formatDate(opened.plannedOpensAt, turn.locale, deps.timeZone) });
@@ -230,6 +232,7 @@ export function createSurveyAdmin(deps: SurveysDeps, results: ReturnType<typeof 
       return;
     }
     await surveys.setStatus(survey.id, status);
+    await deps.audit.record(actorOf(turn), `survey.${status === "closed" ? "close" : "publish"}`, "survey", survey.id, null);
     turn.say(`surveys:admin-${status}`, { id: survey.id, title: title(turn, survey) });
   }
 
@@ -266,6 +269,7 @@ export function createSurveyAdmin(deps: SurveysDeps, results: ReturnType<typeof 
       turn.say("surveys:admin-text-unknown", { id: answerId });
       return;
     }
+    await deps.audit.record(actorOf(turn), "survey.publish_text", "survey", survey.id, answerId);
     turn.say("surveys:admin-text-published", { id: answerId, survey: survey.id });
   }
 

@@ -7,6 +7,7 @@ import type { Publisher } from "../../ports/publisher.js";
 import type { AreaStore } from "../../ports/stores.js";
 import type { SurveyStore } from "../../ports/survey-store.js";
 import type { Translator } from "../../ports/translator.js";
+import type { AuditStore } from "../ideas/idea-ports.js";
 
 /**
  * Draws a bar chart as PNG. The app passes `renderBarChart` from src/charts; the core only knows
@@ -40,6 +41,8 @@ export interface SurveysDeps {
   readonly confirmWithinMs?: number;
   /** For close dates; default Europe/Berlin. */
   readonly timeZone?: string;
+  /** Where the admins' acts (open, close, publish, publish a text) are recorded. */
+  readonly audit: Pick<AuditStore, "record">;
 }
 
 export const SURVEYS_FEATURE = "surveys";

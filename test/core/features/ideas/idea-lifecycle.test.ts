@@ -145,6 +145,16 @@ describe("audit log", () => {
     const audit = await f.h.send(admin, "/audit 3");
     expect(audit[0]!.text).toContain("Protokoll");
     expect(audit[0]!.text.split("\n")).toHaveLength(4);
+    // Plain words and the municipality's time in the reader's format, never internal keys or UTC.
+    const all = (await f.h.send(admin, "/audit 200"))[0]!.text;
+    const accepted = await f.h.db.prisma.auditLog.findFirstOrThrow({ where: { action: "idea.decided_accepted" } });
+    const at = new Intl.DateTimeFormat("de", { dateStyle: "medium", timeStyle: "short", timeZone: "Europe/Berlin" }).format(accepted.createdAt);
+    expect(all).toContain(`${at} `);
+    expect(all).toContain(`Idee ${accepted.targetId} angenommen`);
+    expect(all).not.toMatch(/idea\.\w|result\.publish|\d{4}-\d\d-\d\d \d\d:\d\d/);
+    // An action without a sentence (e.g. from a newer version) still names its target in words.
+    await f.stores.audit.record({ identity: "cli:office", name: "Büro" }, "survey.frobnicate", "survey", 9, null);
+    expect((await f.h.send(admin, "/audit 1"))[0]!.text).toContain("Büro: survey.frobnicate (Umfrage 9)");
     const csv = await exportAuditLog(f.stores.audit, "csv");
     const lines = csv.trimEnd().split("\r\n");
     expect(lines[0]).toBe("\uFEFFid;createdAt;actorIdentity;actorName;action;targetType;targetId;reason");

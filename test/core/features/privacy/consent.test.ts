@@ -153,6 +153,10 @@ describe("withdrawing consent", () => {
       ["2026-12-01", "withdrawn"],
     ]);
     const db = h.db.prisma;
+    // The request is recorded in the audit log, as her own act on her account.
+    expect(await db.auditLog.findMany({ where: { action: "consent.withdraw" }, select: { actorIdentity: true, targetType: true, targetId: true } })).toEqual([
+      { actorIdentity: "telegram:7001", targetType: "resident", targetId: String(resident.id) },
+    ]);
     expect(await db.follow.count({ where: { residentId: resident.id } })).toBe(0);
     expect(await db.initiativeFollow.count({ where: { residentId: resident.id } })).toBe(0);
     expect(await db.residentFeedPreference.count({ where: { residentId: resident.id } })).toBe(0);

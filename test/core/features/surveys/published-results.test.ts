@@ -1,3 +1,4 @@
+import { createAuditStore } from "../../../../src/storage/stores/audit-store.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderBarChart } from "../../../../src/charts/bar-chart.js";
 import { createIdeasFeatures, DEFAULT_IDEAS_CONFIG } from "../../../../src/core/features/ideas/index.js";
@@ -21,7 +22,7 @@ beforeAll(async () => {
     features: ({ access, stores: foundation, translator, clock }) => {
       surveys = createSurveyStore(access);
       return [
-        createSurveysFeature({ surveys, areas: foundation.areas, publisher, translator, clock, charts: { render: renderBarChart }, organiser: "Gemeinde" }),
+        createSurveysFeature({ surveys, areas: foundation.areas, publisher, translator, clock, charts: { render: renderBarChart }, organiser: "Gemeinde", audit: createAuditStore(access) }),
         ...createIdeasFeatures({
           ...createIdeaStores(access),
           areas: foundation.areas,

@@ -169,6 +169,14 @@ describe("results", () => {
     expect(all).not.toMatch(/[0-9A-Z]{10}/);
     const page = await sh.h.press(resident, `surveys:open:${survey.id}`);
     expect(page[0]!.choices.map((c) => c.action)).toContain(`surveys:res:${survey.id}`);
+    // Every admin act on the survey is in the audit log, the published text by its id.
+    const acts = await sh.h.db.prisma.auditLog.findMany({ where: { targetType: "survey", targetId: String(survey.id) }, orderBy: { seq: "asc" } });
+    expect(acts.map((a) => [a.action, a.reason])).toEqual([
+      ["survey.open", null],
+      ["survey.publish_text", id],
+      ["survey.close", null],
+      ["survey.publish", null],
+    ]);
   });
 });
 

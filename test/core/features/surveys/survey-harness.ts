@@ -1,4 +1,5 @@
 import { renderBarChart, renderBarChartSvg } from "../../../../src/charts/bar-chart.js";
+import { createAuditStore } from "../../../../src/storage/stores/audit-store.js";
 import { createSurveysFeature } from "../../../../src/core/features/surveys/survey-feature.js";
 import type { NewSurvey, NewSurveyQuestion, SurveyStore } from "../../../../src/core/ports/survey-store.js";
 import type { PublishRequest, Publisher } from "../../../../src/core/ports/publisher.js";
@@ -52,6 +53,7 @@ export async function createRecordingSurveys(options: {
   };
   const feature = createSurveysFeature({
     surveys: store,
+    audit: createAuditStore(access),
     areas: createAreaStore(access),
     publisher,
     translator: await createTranslator(),
