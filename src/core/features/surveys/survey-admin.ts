@@ -221,6 +221,9 @@ export function createSurveyAdmin(deps: SurveysDeps, results: ReturnType<typeof 
     }
     if (survey.status === "open" && ask_) return ask(turn, "publish", survey);
     await surveys.setStatus(survey.id, "published", undefined, clock.now());
+    // A confirmed publish of an open survey closes it too: both acts go into the record.
+    if (survey.status === "open") await deps.audit.record(actorOf(turn), "survey.close", "survey", survey.id, null);
+    await deps.audit.record(actorOf(turn), "survey.publish", "survey", survey.id, null);
     turn.say("surveys:admin-published", { id: survey.id, title: title(turn, survey) });
   }
 
