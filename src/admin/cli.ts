@@ -12,7 +12,7 @@ import { cleanText } from "../core/text/clean-text.js";
 import { createTranslator } from "../i18n/translator.js";
 import { createLogger } from "../logger.js";
 import { openDatabase } from "../storage/database.js";
-import { seedExampleIfEmpty } from "../storage/seed-example.js";
+import { exampleSeedWanted, seedExampleIfEmpty } from "../storage/seed-example.js";
 import { AdminError } from "./admin-error.js";
 import { addArea, listAreas, moveArea, removeArea, renameArea } from "./area-commands.js";
 import { addInitiative, addManager, listInitiatives, setLogo, updateInitiative } from "./initiative-commands.js";
@@ -305,6 +305,11 @@ export async function runAdmin(argv: string[]): Promise<number> {
   const logger = createLogger({ level: config.logLevel === "info" ? "warn" : config.logLevel, file: config.logFile });
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, connectTimeoutMs: config.databaseConnectTimeoutMs });
   try {
+    // The same rule as `npm start`, so the README's first commands work on a fresh embedded folder.
+    // Area commands are left alone: whoever manages the areas builds the tree they want.
+    if (group !== "area" && exampleSeedWanted(config) && (await seedExampleIfEmpty(db.prisma))) {
+      process.stderr.write(`${plain("admin:seeded-auto")}\n`);
+    }
     await handler(
       { prisma: db.prisma, say, text: plain, print, actor: `cli:${userInfo().username}`, surveyTokenSecret: config.surveyTokenSecret },
       args,
