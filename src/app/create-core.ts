@@ -1,6 +1,7 @@
 import { createConversationCore, type ConversationCore } from "../core/conversation/conversation-core.js";
 import type { Feature } from "../core/conversation/feature.js";
 import { createHelpFeature } from "../core/features/help.js";
+import { createWhoamiFeature } from "../core/features/whoami.js";
 import { createLinkFeature } from "../core/features/link.js";
 import { createMenuFeature } from "../core/features/menu.js";
 import { createMyDataFeature } from "../core/features/my-data.js";
@@ -54,6 +55,7 @@ export function assembleCore(deps: CoreAssemblyDeps): ConversationCore {
   if (missing.length > 0) features.push(createUpcomingFeature(missing));
   const commands = () => core.commands();
   features.push(createHelpFeature(commands));
+  features.push(createWhoamiFeature());
   features.push(createMenuFeature(() => features.flatMap((f) => f.menuEntries ?? [])));
   const core = createConversationCore({
     features,

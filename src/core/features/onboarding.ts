@@ -80,7 +80,12 @@ export function createOnboarding(deps: OnboardingDeps): { feature: Feature; gate
       turn.say("onboarding:consent-renewed", { version: deps.privacy.noticeVersion });
     } else {
       const area = turn.resident.homeAreaId === null ? undefined : await deps.areas.get(turn.resident.homeAreaId);
-      turn.say("onboarding:done", { area: area?.name ?? "" });
+      if (area) turn.say("onboarding:done", { area: area.name });
+      else {
+        // No villages were there to choose from: say so instead of naming an empty one.
+        const isAdmin = (await turn.roles()).some((g) => g.role === "admin");
+        turn.reply({ html: [turn.t("onboarding:done-no-areas"), ...(isAdmin ? [turn.t("onboarding:no-areas-admin")] : [])].join("\n\n") });
+      }
     }
     await turn.dispatch(deepLink ? `${DEEP_LINK_ACTION}:${deepLink}` : "menu:open");
   }
