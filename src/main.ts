@@ -88,6 +88,7 @@ async function main(): Promise<void> {
     clock,
     logger,
     organiser: config.municipality,
+    timeZone: config.timeZone,
     surveyTokenSecret: config.surveyTokenSecret,
     ideas: { submissionsPerDay: config.ideasPerDay },
     erasureContributions: config.erasureContributions,
@@ -107,6 +108,7 @@ async function main(): Promise<void> {
     clock,
     logger,
     privacy: privacyFactsOf(config),
+    timeZone: config.timeZone,
     extraFeatures: assembled.features,
   });
 
@@ -215,6 +217,7 @@ async function main(): Promise<void> {
     periods: config.retention,
     publisher: assembled.publisher,
     translator,
+    timeZone: config.timeZone,
     erase: eraseInactive,
   });
   background = [

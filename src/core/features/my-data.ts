@@ -3,6 +3,7 @@ import type { Turn } from "../conversation/turn.js";
 import { RESIDENT_DATA_KINDS, type ResidentDataCounts, type ResidentDataExport } from "../ports/resident-data.js";
 import type { AreaStore } from "../ports/stores.js";
 import type { TranslationValues } from "../ports/translator.js";
+import { dayStamp, formatMoment } from "../render/format-date.js";
 
 export const MY_DATA_FEATURE = "mydata";
 /** The action behind "My data" in Settings → Privacy and behind /mydata. */
@@ -12,21 +13,12 @@ export interface MyDataDeps {
   readonly exports: ResidentDataExport;
   readonly areas: AreaStore;
   /** The municipality's time zone, for the date in the file name and the summary. */
-  readonly timeZone?: string;
-}
-
-const DEFAULT_TIME_ZONE = "Europe/Berlin";
-
-/** "2026-11-27" for the day `date` falls on in `timeZone`. */
-export function dayIn(date: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(date);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "00";
-  return `${part("year")}-${part("month")}-${part("day")}`;
+  readonly timeZone: string;
 }
 
 /** The export's file name: "mydata-2026-11-27.json". */
-export function myDataFileName(date: Date, timeZone = DEFAULT_TIME_ZONE): string {
-  return `mydata-${dayIn(date, timeZone)}.json`;
+export function myDataFileName(date: Date, timeZone: string): string {
+  return `mydata-${dayStamp(date, timeZone)}.json`;
 }
 
 /**
@@ -48,7 +40,7 @@ export function dataSummaryLines(t: (key: string, values?: TranslationValues) =>
  * right to see it (Art. 15), whether or not they agreed to anything.
  */
 export function createMyDataFeature(deps: MyDataDeps): Feature {
-  const timeZone = deps.timeZone ?? DEFAULT_TIME_ZONE;
+  const { timeZone } = deps;
 
   async function send(turn: Turn): Promise<void> {
     if (turn.event.chat.kind !== "private") {
@@ -60,7 +52,7 @@ export function createMyDataFeature(deps: MyDataDeps): Feature {
     if (!data) throw new Error(`resident ${turn.resident.id} has no data to export`);
     const area = turn.resident.homeAreaId === null ? undefined : await deps.areas.get(turn.resident.homeAreaId);
     const fileName = myDataFileName(data.createdAt, timeZone);
-    const when = new Intl.DateTimeFormat(turn.locale, { dateStyle: "medium", timeStyle: "short", timeZone }).format(data.createdAt);
+    const when = formatMoment(data.createdAt, turn.locale, timeZone);
     const lines = dataSummaryLines(turn.t, data.counts).map((line) => `• ${line}`);
     const html = [
       turn.t("mydata:summary-title", { when }),

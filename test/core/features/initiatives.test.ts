@@ -51,6 +51,7 @@ beforeAll(async () => {
       createNewsModerationFeature(news),
       createModerationFeature({
         ...ideaStores,
+        timeZone: "Europe/Berlin",
         areas: news.areas,
         residents: createResidentStore(lazy),
         publisher: news.publisher,
@@ -145,7 +146,8 @@ describe("news by managers", () => {
     });
     expect(card.deliveries.map((d) => d.chatId)).toEqual(["6004"]);
     const cardDe = card.contents.find((c) => c.locale === "de")!;
-    expect(cardDe.html).toContain(`Neue Neuigkeit Nr. ${item.id}`);
+    expect(cardDe.html).toContain(`<b>Neuigkeit Nr. ${item.id}</b> wartet auf Freigabe`);
+    expect(cardDe.html).not.toContain("Neue Neuigkeit");
     expect(cardDe.html).toContain("Osterfeuer &lt;am&gt; Samstag");
     expect(JSON.stringify(cardDe.choices)).toContain(`newsmod:ok:${item.id}`);
     // Moderators see the photo before it becomes public.

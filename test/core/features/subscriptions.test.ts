@@ -33,7 +33,7 @@ beforeAll(async () => {
   h = await createCoreHarness({
     extraFeatures: [
       createSubscriptionsFeature({ subscriptions: createSubscriptionStore(lazy), areas: createAreaStore(lazy), initiatives }),
-      createBroadcastsFeature({ outbox: createOutboxOverview(lazy) }),
+      createBroadcastsFeature({ outbox: createOutboxOverview(lazy), timeZone: "Europe/Berlin" }),
     ],
   });
   access = h.access;

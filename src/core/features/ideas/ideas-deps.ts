@@ -50,6 +50,8 @@ export interface IdeasDeps extends IdeasStores {
   readonly translator: Translator;
   readonly clock: Clock;
   readonly config: IdeasConfig;
+  /** The municipality's time zone (TIME_ZONE), for every date and time shown. */
+  readonly timeZone: string;
   /** Other things waiting for moderation (pending news) that /queue lists after the ideas. */
   readonly queueSources?: readonly ModerationQueueSource[];
 }

@@ -9,6 +9,7 @@ import type { TransitionOutcome } from "./idea-ports.js";
 import { moderationCard } from "./moderators.js";
 import { announceApproved, notifyStatus } from "./notify.js";
 import { storedPhoto } from "../photo-step.js";
+import { formatMoment } from "../../render/format-date.js";
 import { definePageAction, pageNavigation, renderPage } from "../../render/pager.js";
 
 /** Pages of `/audit N` ("mod:aup:N:page") and of `/queue` ("mod:qp:page"). */
@@ -35,14 +36,16 @@ function readable(turn: Turn, prefix: string, value: string): string {
   return text === key || text === key.slice(key.indexOf(":") + 1) ? value : text;
 }
 
-const stamp = (at: Date) => at.toISOString().slice(0, 16).replace("T", " ");
-
 /**
  * Pre-moderation: the queue, approve / reject / hide with reasons, blocking residents, the
  * moderation chat and the audit log. Every decision is a conditional update, so of two moderators
  * acting at once exactly one wins and the other is told who was faster.
  */
+/** "11–20", or "11" for a single one. */
+const positions = (first: number, last: number): string => (first === last ? String(first) : `${first}–${last}`);
+
 export function createModerationFeature(deps: IdeasDeps): Feature {
+  const stamp = (at: Date, turn: Turn) => formatMoment(at, turn.locale, deps.timeZone);
   /** Answers a lost race or a stale request with what the idea's status is and who set it. */
   function explainConflict(turn: Turn, outcome: Exclude<TransitionOutcome, { kind: "changed" }>, id: number): void {
     if (outcome.kind === "missing") {
@@ -51,7 +54,7 @@ export function createModerationFeature(deps: IdeasDeps): Feature {
     }
     const status = turn.t(`ideas:status-${outcome.idea.status}`);
     if (outcome.last) {
-      turn.say("ideas:mod-conflict", { id, status, by: outcome.last.actor.name, at: stamp(outcome.last.createdAt) });
+      turn.say("ideas:mod-conflict", { id, status, by: outcome.last.actor.name, at: stamp(outcome.last.createdAt, turn) });
     } else {
       turn.say("ideas:mod-conflict-unknown", { id, status });
     }
@@ -104,7 +107,9 @@ export function createModerationFeature(deps: IdeasDeps): Feature {
     const to = from + QUEUE_SHOWN;
     const ideasHere = mine.slice(from, to);
     if (ideasHere.length > 0) {
-      turn.say("ideas:queue-heading", { count: mine.length, shown: ideasHere.length });
+      // Only a page showing part of the list says which part ("here no. 11–20"), never "the oldest 1".
+      const part = ideasHere.length < mine.length;
+      turn.say(part ? "ideas:queue-heading-part" : "ideas:queue-heading", { count: mine.length, range: positions(from + 1, from + ideasHere.length) });
       const names = new Map((await deps.areas.list()).map((a) => [a.id, a.name]));
       for (const idea of ideasHere) {
         const photo = await storedPhoto(deps.photos, idea.photoId);
@@ -122,7 +127,9 @@ export function createModerationFeature(deps: IdeasDeps): Feature {
       start = end;
     }
     if (others.length > 0) {
-      turn.say("ideas:queue-other-heading", { count: othersTotal, shown: others.length });
+      const first = Math.max(from, mine.length) - mine.length + 1;
+      const part = others.length < othersTotal;
+      turn.say(part ? "ideas:queue-other-heading-part" : "ideas:queue-other-heading", { count: othersTotal, range: positions(first, first + others.length - 1) });
       for (const card of others) turn.reply(card);
     }
     // The cards are messages of their own; the last message carries the page line and navigation.
@@ -182,7 +189,7 @@ export function createModerationFeature(deps: IdeasDeps): Feature {
     }
     const items = entries.map((e) => ({
       html: turn.t(e.reason ? "ideas:audit-line-reason" : "ideas:audit-line", {
-        at: stamp(e.createdAt),
+        at: stamp(e.createdAt, turn),
         actor: e.actor.name,
         action: readable(turn, "ideas:audit-action-", e.action),
         target: `${readable(turn, "ideas:audit-target-", e.targetType)} ${e.targetId}`,

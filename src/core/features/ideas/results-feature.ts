@@ -2,6 +2,7 @@ import type { Feature } from "../../conversation/feature.js";
 import type { Turn } from "../../conversation/turn.js";
 import { parseId } from "./access.js";
 import type { IdeasDeps } from "./ideas-deps.js";
+import { formatShortDay } from "../../render/format-date.js";
 import { isPublic } from "./idea-model.js";
 
 const LATEST = 5;
@@ -15,7 +16,7 @@ export function createResultsFeature(deps: IdeasDeps): Feature {
     if (results.length === 0) return turn.say("ideas:results-empty", {}, [back]);
     turn.say("ideas:results-latest", {}, [
       ...results.map((r) => [
-        { label: turn.label("ideas:results-entry", { title: r.title, date: (r.publishedAt ?? r.createdAt).toISOString().slice(0, 10) }), action: `results:show:${r.id}` },
+        { label: turn.label("ideas:results-entry", { title: r.title, date: formatShortDay(r.publishedAt ?? r.createdAt, turn.locale, deps.timeZone) }), action: `results:show:${r.id}` },
       ]),
       back,
     ]);

@@ -3,7 +3,8 @@ import type { Turn } from "../../conversation/turn.js";
 import type { Choice } from "../../model/outbound-message.js";
 import type { Clock } from "../../ports/clock.js";
 import type { ConsentStore, WithdrawalOutcome } from "../../ports/consent.js";
-import { formatMoment, hasCurrentConsent, privacyNotice, type PrivacyFacts } from "./privacy-notice.js";
+import { formatMoment } from "../../render/format-date.js";
+import { hasCurrentConsent, privacyNotice, type PrivacyFacts } from "./privacy-notice.js";
 
 export const PRIVACY_FEATURE = "privacy";
 
@@ -15,6 +16,8 @@ export interface PrivacyFeatureDeps {
   readonly consents: ConsentStore;
   readonly clock: Clock;
   readonly privacy: PrivacyFacts;
+  /** The municipality's time zone (TIME_ZONE), for the dates of consent and withdrawal. */
+  readonly timeZone: string;
 }
 
 /**
@@ -38,9 +41,9 @@ export function createPrivacyFeature(deps: PrivacyFeatureDeps): Feature {
 
   function status(turn: Turn): string {
     const r = turn.resident;
-    if (r.privacyWithdrawnAt) return turn.t("privacy:status-withdrawn", { date: formatMoment(r.privacyWithdrawnAt, turn) });
+    if (r.privacyWithdrawnAt) return turn.t("privacy:status-withdrawn", { date: formatMoment(r.privacyWithdrawnAt, turn.locale, deps.timeZone) });
     if (r.privacyAcceptedAt && hasCurrentConsent(r, deps.privacy)) {
-      return turn.t("privacy:status-given", { version: deps.privacy.noticeVersion, date: formatMoment(r.privacyAcceptedAt, turn) });
+      return turn.t("privacy:status-given", { version: deps.privacy.noticeVersion, date: formatMoment(r.privacyAcceptedAt, turn.locale, deps.timeZone) });
     }
     if (r.privacyAcceptedAt) return turn.t("privacy:status-outdated", { version: deps.privacy.noticeVersion });
 

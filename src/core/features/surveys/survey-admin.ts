@@ -5,7 +5,8 @@ import { grantsAllow } from "../../model/role.js";
 import { isAnswerable, localized, type Survey, type SurveyStatus } from "../../model/survey.js";
 import { DEFAULT_LOCALE } from "../../model/locale.js";
 import { announcement } from "./survey-announcement.js";
-import { formatDate, parseId, type SurveysDeps } from "./survey-deps.js";
+import { formatMoment } from "../../render/format-date.js";
+import { parseId, type SurveysDeps } from "./survey-deps.js";
 import { definePageAction, renderPage } from "../../render/pager.js";
 import type { createSurveyResults } from "./survey-results.js";
 
@@ -71,8 +72,8 @@ export function createSurveyAdmin(deps: SurveysDeps, results: ReturnType<typeof 
         id: survey.id,
         title: title(turn, survey),
         status: turn.t(`surveys:status-${survey.status}`),
-        responses,
-        closes: formatDate(survey.closesAt, turn.locale, deps.timeZone),
+        count: responses,
+        closes: formatMoment(survey.closesAt, turn.locale, deps.timeZone),
       }),
       value: undefined,
     }));
@@ -102,7 +103,7 @@ export function createSurveyAdmin(deps: SurveysDeps, results: ReturnType<typeof 
       title: localized(opened.title, DEFAULT_LOCALE),
       content: (locale) => announcement(deps.translator, locale, opened, deps.timeZone),
     });
-    turn.say("surveys:admin-opened", { id: opened.id, title: title(turn, opened), recipients: receipt.recipients });
+    turn.say("surveys:admin-opened", { id: opened.id, title: title(turn, opened), count: receipt.recipients });
   }
 
   async function setStatus(turn: Turn, args: string, status: SurveyStatus, from: readonly SurveyStatus[]): Promise<void> {

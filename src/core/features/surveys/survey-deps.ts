@@ -34,8 +34,8 @@ export interface SurveysDeps {
   readonly charts: ChartRenderer;
   /** Who sees named (non-anonymous) answers, shown in the survey's privacy note. */
   readonly organiser: string;
-  /** For close dates; default Europe/Berlin. */
-  readonly timeZone?: string;
+  /** The municipality's time zone (TIME_ZONE), for close dates. */
+  readonly timeZone: string;
 }
 
 export const SURVEYS_FEATURE = "surveys";
@@ -50,10 +50,6 @@ export function lineageIds(areas: readonly Area[], areaId: number | null): numbe
     current = current.parentId === null ? undefined : byId.get(current.parentId);
   }
   return ids;
-}
-
-export function formatDate(date: Date, locale: Locale, timeZone = "Europe/Berlin"): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone }).format(date);
 }
 
 /** Whether residents may see the results now. */

@@ -51,6 +51,7 @@ export async function createRecordingSurveys(options: {
     },
   };
   const feature = createSurveysFeature({
+    timeZone: "Europe/Berlin",
     surveys: store,
     areas: createAreaStore(access),
     publisher,
