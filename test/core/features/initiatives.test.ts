@@ -184,7 +184,9 @@ describe("news by managers", () => {
     // Anna follows at once; Bert chose the digest, so he is not in the immediate publish.
     expect(broadcast.deliveries.map((d) => d.chatId)).toEqual(["6001"]);
     const german = broadcast.contents.find((c) => c.locale === "de")!.html;
-    expect(german).toBe("<b>Feuerwehr Hammah</b>\nOsterfeuer &lt;am&gt; Samstag\nWann: 27.03.2027 19:30\nWo: Festplatz");
+    expect(german).toBe("<b>Feuerwehr Hammah</b>\nOsterfeuer &lt;am&gt; Samstag\nWann: 27.03.2027, 19:30\nWo: Festplatz");
+    // The wall-clock time the manager typed, in each reader's format.
+    expect(broadcast.contents.find((c) => c.locale === "en")!.html).toMatch(/\nWhen: Mar 27, 2027, 7:30\sPM\n/);
     expect(Buffer.from(broadcast.contents.find((c) => c.locale === "en")!.image!)).toEqual(Buffer.from(newsPhoto));
   });
 

@@ -101,3 +101,22 @@ describe("staff before onboarding", () => {
     expect(none.resident.onboardedAt).toBeNull();
   });
 });
+
+describe("the municipality's time zone", () => {
+  let h: CoreHarness;
+  beforeAll(async () => {
+    // Passed in as a dependency: a municipality elsewhere reads its own local time.
+    h = await createCoreHarness({ timeZone: "America/New_York" });
+  });
+  afterAll(async () => h.dispose());
+
+  it("shows the moment of consent in the configured zone, not in UTC or Berlin", async () => {
+    const eve: Person = { channel: "telegram", userId: "2101", localeHint: "en" };
+    await h.onboard(eve, { locale: "en" });
+    const screen = await h.press(eve, "privacy:open");
+    const text = screen.map((r) => r.text).join("\n");
+    // The harness clock stands at 2026-11-27T09:00:00Z: 04:00 in New York, 10:00 in Berlin.
+    expect(text).toMatch(/on Nov 27, 2026, 4:00\sAM\./);
+    expect(text).not.toContain("2026-11-27");
+  });
+});
