@@ -144,6 +144,7 @@ export async function setupBenchFeatures(deps: FeatureSetupDeps): Promise<BenchF
   await seedSurvey(deps.access, deps.clock);
   await seedIdeas(deps.prisma);
   const surveys = createSurveysFeature({
+    timeZone: "Europe/Berlin",
     surveys: createSurveyStore(deps.access),
     audit: createAuditStore(deps.access),
     areas: deps.stores.areas,
@@ -155,6 +156,7 @@ export async function setupBenchFeatures(deps: FeatureSetupDeps): Promise<BenchF
   });
   const ideas = createIdeasFeatures({
     ...createIdeaStores(deps.access),
+    timeZone: "Europe/Berlin",
     areas: deps.stores.areas,
     residents: deps.stores.residents,
     publisher,

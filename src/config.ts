@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { PrivacyFacts } from "./core/features/privacy/privacy-notice.js";
+import { DEFAULT_TIME_ZONE, isTimeZone } from "./core/render/format-date.js";
 
 const optionalText = z
   .string()
@@ -37,6 +38,10 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   LOG_FILE: optionalText,
   MUNICIPALITY_NAME: z.string().trim().min(1).default("Samtgemeinde Oldendorf-Himmelpforten"),
+  // Every date and time people read is in this zone (surveys, audit, results, privacy).
+  TIME_ZONE: optionalText.refine((v) => v === undefined || isTimeZone(v), {
+    message: "must be an IANA time zone such as Europe/Berlin",
+  }),
   PRIVACY_CONTACT: z.string().trim().min(1).default("datenschutz@oldendorf-himmelpforten.example"),
   PRIVACY_CONTROLLER: optionalText,
   PRIVACY_AUTHORITY: z.string().trim().min(1).default(DEFAULT_PRIVACY_AUTHORITY),
@@ -95,6 +100,8 @@ export interface Config {
   readonly logLevel: z.infer<typeof schema>["LOG_LEVEL"];
   readonly logFile: string | undefined;
   readonly municipality: string;
+  /** The municipality's IANA time zone, for every date and time shown to people. */
+  readonly timeZone: string;
   readonly privacyContact: string;
   /** The controller as the privacy notice names it: name and postal address. */
   readonly privacyController: string;
@@ -171,6 +178,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     logLevel: e.LOG_LEVEL,
     logFile: e.LOG_FILE,
     municipality: e.MUNICIPALITY_NAME,
+    timeZone: e.TIME_ZONE ?? DEFAULT_TIME_ZONE,
     privacyContact: e.PRIVACY_CONTACT,
     privacyController: e.PRIVACY_CONTROLLER ?? defaultPrivacyController(e.MUNICIPALITY_NAME),
     privacyAuthority: e.PRIVACY_AUTHORITY,

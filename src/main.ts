@@ -26,10 +26,13 @@ import { createMaintenance } from "./storage/maintenance.js";
 import { eraseResident } from "./storage/privacy/erase-resident.js";
 import { DataDirLockedError } from "./storage/pglite-lock.js";
 import { createPrismaAccess } from "./storage/prisma-access.js";
-import { seedExampleIfEmpty } from "./storage/seed-example.js";
+import { areaCount, exampleSeedWanted, seedExampleIfEmpty } from "./storage/seed-example.js";
 import { createKeyValueStore } from "./storage/stores/key-value-store.js";
 import { createTelegramInboxStore } from "./storage/stores/telegram-inbox-store.js";
 import { createQuarantineStore } from "./storage/stores/quarantine-store.js";
+
+const NO_VILLAGES_WARNING =
+  "no villages (areas) are set up: onboarding cannot ask residents where they live; add them with `npm run admin -- area add SLUG NAME` or the example with `npm run admin -- area seed`";
 
 function fail(message: string): never {
   process.stderr.write(`mitreden: ${message}\n`);
@@ -69,9 +72,12 @@ async function main(): Promise<void> {
   const clock = systemClock;
 
   const db = await open(config, logger);
-  if (config.seedExample === "on" || (config.seedExample === "auto" && !config.databaseUrl)) {
+  if (exampleSeedWanted(config)) {
     if (await seedExampleIfEmpty(db.prisma)) logger.info({}, "seeded the example municipality into an empty database");
   }
+  // Without villages onboarding cannot ask residents where they live: say so where the operator looks.
+  const noVillages = (await areaCount(db.prisma)) === 0;
+  if (noVillages) logger.warn({}, NO_VILLAGES_WARNING);
 
   const access = createPrismaAccess(db.prisma, { logger });
   const stores = createFoundationStores(access, config.surveyTokenSecret ? { surveyTokenSecret: config.surveyTokenSecret } : {});
@@ -82,6 +88,7 @@ async function main(): Promise<void> {
     clock,
     logger,
     organiser: config.municipality,
+    timeZone: config.timeZone,
     surveyTokenSecret: config.surveyTokenSecret,
     ideas: { submissionsPerDay: config.ideasPerDay },
     erasureContributions: config.erasureContributions,
@@ -101,6 +108,7 @@ async function main(): Promise<void> {
     clock,
     logger,
     privacy: privacyFactsOf(config),
+    timeZone: config.timeZone,
     extraFeatures: assembled.features,
   });
 
@@ -209,6 +217,7 @@ async function main(): Promise<void> {
     periods: config.retention,
     publisher: assembled.publisher,
     translator,
+    timeZone: config.timeZone,
     erase: eraseInactive,
   });
   background = [
@@ -226,7 +235,10 @@ async function main(): Promise<void> {
   const names = channels.map((s) => s.name);
   logger.info({ channels: names, database: db.kind }, "mitreden started");
   // The terminal chat owns the screen; otherwise say once, in plain words, what is running.
-  if (!consoleWanted) process.stderr.write(`mitreden: started ${names.join(", ")} (database: ${db.kind})\n`);
+  if (!consoleWanted) {
+    process.stderr.write(`mitreden: started ${names.join(", ")} (database: ${db.kind})\n`);
+    if (noVillages) process.stderr.write(`mitreden: warning: ${NO_VILLAGES_WARNING}\n`);
+  }
 }
 
 function safeUserName(): string {

@@ -12,6 +12,15 @@ describe("configuration from the environment", () => {
     expect(wantsConsole(config)).toBe(true);
   });
 
+  it("reads the municipality's time zone, Europe/Berlin by default, and refuses what is no IANA zone", () => {
+    expect(loadConfig({}).timeZone).toBe("Europe/Berlin");
+    expect(loadConfig({ TIME_ZONE: "" }).timeZone).toBe("Europe/Berlin");
+    expect(loadConfig({ TIME_ZONE: "Europe/Vienna" }).timeZone).toBe("Europe/Vienna");
+    for (const wrong of ["Berlin/Mitte", "MEZ+1", "Europe/Berlin; rm"]) {
+      expect(() => loadConfig({ TIME_ZONE: wrong })).toThrow("TIME_ZONE: must be an IANA time zone such as Europe/Berlin");
+    }
+  });
+
   it("names every wrong variable on its own line and never echoes a value", () => {
     let error: unknown;
     try {

@@ -7,13 +7,13 @@ import { parseArgs } from "node:util";
 import { userInfo } from "node:os";
 import { ConfigError, loadConfig } from "../config.js";
 import { DEFAULT_LOCALE, matchLocale, type Locale } from "../core/model/locale.js";
-import { formatDate } from "../core/features/surveys/survey-deps.js";
 import { htmlToPlain } from "../core/render/plain-text.js";
+import { formatMoment, formatShortDay } from "../core/render/format-date.js";
 import { cleanText } from "../core/text/clean-text.js";
 import { createTranslator } from "../i18n/translator.js";
 import { createLogger } from "../logger.js";
 import { openDatabase } from "../storage/database.js";
-import { seedExampleIfEmpty } from "../storage/seed-example.js";
+import { exampleSeedWanted, seedExampleIfEmpty } from "../storage/seed-example.js";
 import { AdminError } from "./admin-error.js";
 import { addArea, listAreas, moveArea, removeArea, renameArea } from "./area-commands.js";
 import { addInitiative, addManager, listInitiatives, setLogo, updateInitiative } from "./initiative-commands.js";
@@ -47,6 +47,14 @@ export interface AdminContext {
   readonly surveyTokenSecret: string | undefined;
   /** The language of the CLI's texts (MITREDEN_LOCALE or LANG), also of result files; default German. */
   readonly locale?: Locale;
+  /** Dates for the admin's eyes: in the municipality's zone (TIME_ZONE) and the admin's locale format. */
+  readonly dates: AdminDates;
+}
+
+/** How the command line writes a moment and a calendar day. */
+export interface AdminDates {
+  moment(date: Date): string;
+  day(date: Date): string;
 }
 type Handler = (ctx: AdminContext, args: string[], options: Options) => Promise<void>;
 
@@ -94,7 +102,7 @@ const COMMANDS: Record<string, Record<string, Handler>> = {
     async list(ctx, [identity]) {
       const rows = await listRoles(ctx.prisma, identity);
       if (rows.length === 0) return ctx.say("admin:roles-none");
-      for (const r of rows) ctx.print(`${r.identity}  ${r.role}  ${r.scope}  (${r.grantedBy}, ${r.createdAt.toISOString().slice(0, 10)})`);
+      for (const r of rows) ctx.print(`${r.identity}  ${r.role}  ${r.scope}  (${r.grantedBy}, ${ctx.dates.day(r.createdAt)})`);
     },
     async grant(ctx, [identity, role], options) {
       if (!identity || !role) return ctx.say("admin:usage-role-grant");
@@ -189,7 +197,7 @@ COMMANDS["survey"] = {
     if (!file) return ctx.say("admin:usage-survey-import");
     const survey = await importSurveyFile(file, surveyDeps(ctx));
     await recordCli(ctx, "survey.import", "survey", survey.id, null);
-    ctx.say("admin:survey-imported", { id: survey.id, questions: survey.questions.length });
+    ctx.say("admin:survey-imported", { id: survey.id, count: survey.questions.length });
   },
   async export(ctx, [id], options) {
     const surveyId = Number(id);
@@ -226,7 +234,7 @@ COMMANDS["audit"] = {
     const head = text(options["head"]);
     const result = await verifyAuditChain(ctx.prisma, head ? { head } : {});
     if (!result.ok) {
-      const time = result.createdAt ? formatDate(result.createdAt, ctx.locale ?? DEFAULT_LOCALE) : "";
+      const time = result.createdAt ? ctx.dates.moment(result.createdAt) : "";
       throw new AdminError(`admin:audit-${result.problem}`, { id: result.id ?? 0, time });
     }
     if (result.unchained > 0) ctx.say("admin:audit-unchained", { count: result.unchained });
@@ -246,13 +254,13 @@ COMMANDS["quarantine"] = {
     const rows = await quarantineStore(ctx).list(limit);
     if (rows.length === 0) return ctx.say("admin:quarantine-none");
     ctx.say("admin:quarantine-header");
-    for (const row of rows) ctx.print(quarantineLine(row));
+    for (const row of rows) ctx.print(quarantineLine(row, ctx.dates));
   },
   async show(ctx, [id]) {
     if (!id) return ctx.say("admin:usage-quarantine-show");
     const row = await requireQuarantined(quarantineStore(ctx), id);
     const { channel, instance, eventId, reason } = row;
-    ctx.say("admin:quarantine-details", { id: row.id, channel, instance, eventId, reason, time: row.createdAt.toISOString() });
+    ctx.say("admin:quarantine-details", { id: row.id, channel, instance, eventId, reason, time: ctx.dates.moment(row.createdAt) });
     ctx.print(prettyPayload(row.payload));
   },
   async drop(ctx, [id]) {
@@ -262,10 +270,11 @@ COMMANDS["quarantine"] = {
   },
 };
 
-const day = (date: Date | string | null | undefined): string => (date ? new Date(date).toISOString().slice(0, 10) : "–");
+/** A calendar day of a stored value (a Date or, in an export's JSON, its ISO text); "–" for none. */
+const dayOf = (dates: AdminDates) => (date: Date | string | null | undefined): string => (date ? dates.day(new Date(date)) : "–");
 
-/** One found resident: "#7  telegram:4711 “Anna”, matrix:@anna:example.org  · en · Hammah · since 2026-11-01  (name)". */
-function residentLine(r: ResidentMatch): string {
+/** One found resident: "#7  telegram:4711 “Anna”, matrix:@anna:example.org  · en · Hammah · 01.11.2026  (name)". */
+function residentLine(r: ResidentMatch, day: (date: Date) => string): string {
   const identities = r.identities.map((i) => (i.displayName ? `${i.id} “${i.displayName}”` : i.id)).join(", ");
   return `#${r.id}  ${identities}  · ${r.language ?? "–"} · ${r.village ?? "–"} · ${day(r.createdAt)}  (${r.matchedBy.join(", ")})`;
 }
@@ -276,11 +285,12 @@ COMMANDS["resident"] = {
     if (!query) return ctx.say("admin:usage-resident");
     const found = await findResidents(ctx.prisma, query, { identity: ctx.actor });
     if (found.length === 0) return ctx.say("admin:resident-none", { query });
-    for (const r of found) ctx.print(residentLine(r));
+    for (const r of found) ctx.print(residentLine(r, ctx.dates.day));
   },
   async show(ctx, [id]) {
     if (!id) return ctx.say("admin:usage-resident");
     const data = await showResident(ctx.prisma, id, { identity: ctx.actor }, new Date());
+    const day = dayOf(ctx.dates);
     const r = data.resident as Record<string, string | number | null | { name: string }>;
     const village = typeof r["village"] === "object" && r["village"] !== null ? r["village"].name : "–";
     ctx.say("admin:resident-show-header", { id: String(r["id"]), since: day(r["createdAt"] as string), language: String(r["language"] ?? "–"), village });
@@ -351,8 +361,22 @@ export async function runAdmin(argv: string[]): Promise<number> {
   const logger = createLogger({ level: config.logLevel === "info" ? "warn" : config.logLevel, file: config.logFile });
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, connectTimeoutMs: config.databaseConnectTimeoutMs });
   try {
+    // The same rule as `npm start`, so the README's first commands work on a fresh embedded folder.
+    // Area commands are left alone: whoever manages the areas builds the tree they want.
+    if (group !== "area" && exampleSeedWanted(config) && (await seedExampleIfEmpty(db.prisma))) {
+      process.stderr.write(`${plain("admin:seeded-auto")}\n`);
+    }
     await handler(
-      { prisma: db.prisma, say, text: plain, print, actor: `cli:${userInfo().username}`, surveyTokenSecret: config.surveyTokenSecret, locale },
+      {
+        prisma: db.prisma,
+        say,
+        text: plain,
+        print,
+        actor: `cli:${userInfo().username}`,
+        surveyTokenSecret: config.surveyTokenSecret,
+        locale,
+        dates: { moment: (date) => formatMoment(date, locale, config.timeZone), day: (date) => formatShortDay(date, locale, config.timeZone) },
+      },
       args,
       values,
     );

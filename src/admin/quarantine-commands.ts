@@ -2,8 +2,8 @@ import type { QuarantinedEvent, QuarantineStore } from "../storage/stores/quaran
 import { AdminError } from "./admin-error.js";
 
 /** One line per set-aside event: id, channel, event id, when, why. Reasons stay on one line. */
-export function quarantineLine(row: QuarantinedEvent): string {
-  return `${row.id}  ${row.channel}  ${row.eventId}  ${row.createdAt.toISOString()}  ${row.reason.replace(/\s+/g, " ")}`;
+export function quarantineLine(row: QuarantinedEvent, dates: { moment(date: Date): string }): string {
+  return `${row.id}  ${row.channel}  ${row.eventId}  ${dates.moment(row.createdAt)}  ${row.reason.replace(/\s+/g, " ")}`;
 }
 
 /**

@@ -132,7 +132,7 @@ export const surveyFileSchema = z
     file.questions.forEach((q, index) => {
       if (q.type === "multiple") {
         const most = q.options.length + (q.other ? 1 : 0);
-        if (q.max !== undefined && q.max > most) ctx.addIssue({ code: "custom", path: ["questions", index, "max"], params: { messageKey: "admin:survey-file-max-above-choices", max: q.max, choices: most } });
+        if (q.max !== undefined && q.max > most) ctx.addIssue({ code: "custom", path: ["questions", index, "max"], params: { messageKey: "admin:survey-file-max-above-choices", max: q.max, count: most } });
         if (q.min !== undefined && q.min > (q.max ?? most)) ctx.addIssue({ code: "custom", path: ["questions", index, "min"], params: { messageKey: "admin:survey-file-min-above-max", min: q.min, max: q.max ?? most } });
       }
       if (q.type === "scale" && (q.max <= q.min || q.max - q.min > 10)) {

@@ -26,6 +26,7 @@ import { createFeedPreferenceStore } from "../storage/stores/feed-preference-sto
 import { createInitiativeStore } from "../storage/stores/initiative-store.js";
 import { createStayStore } from "../storage/stores/stay-store.js";
 import { createSubscriptionStore } from "../storage/stores/subscription-store.js";
+import { DEFAULT_TIME_ZONE } from "../core/render/format-date.js";
 import { createSurveyStore } from "../storage/stores/survey-store.js";
 
 /** A part that runs in the background between start() and stop(). */
@@ -49,6 +50,8 @@ export interface FeatureAssemblyDeps {
   readonly chatAdmins?: ChatAdminVerifier | undefined;
   /** ERASURE_CONTRIBUTIONS: what /delete does with the resident's ideas and news (default "anonymise"). */
   readonly erasureContributions?: ContributionsOnErasure;
+  /** The municipality's time zone (TIME_ZONE) for every date people read; default Europe/Berlin. */
+  readonly timeZone?: string;
 }
 
 export interface AssembledFeatures {
@@ -63,6 +66,7 @@ export interface AssembledFeatures {
  */
 export function assembleFeatures(deps: FeatureAssemblyDeps): AssembledFeatures {
   const { access, stores, translator, clock, logger } = deps;
+  const timeZone = deps.timeZone ?? DEFAULT_TIME_ZONE;
   const publisher = createOutboxPublisher({ access, clock });
   const surveyStore = createSurveyStore(access, deps.surveyTokenSecret ? { tokenSecret: deps.surveyTokenSecret } : {});
   const initiatives = createInitiativeStore(access);
@@ -89,6 +93,7 @@ export function assembleFeatures(deps: FeatureAssemblyDeps): AssembledFeatures {
       charts: { render: renderBarChart, renderSvg: renderBarChartSvg },
       organiser: deps.organiser,
       audit: ideaStores.audit,
+      timeZone,
     }),
     ...createIdeasFeatures({
       ...ideaStores,
@@ -98,6 +103,7 @@ export function assembleFeatures(deps: FeatureAssemblyDeps): AssembledFeatures {
       translator,
       clock,
       config: { ...DEFAULT_IDEAS_CONFIG, ...deps.ideas },
+      timeZone,
       queueSources: [createNewsQueueSource(newsModeration)],
       publishedSurveys: surveyStore,
     }),
@@ -114,7 +120,7 @@ export function assembleFeatures(deps: FeatureAssemblyDeps): AssembledFeatures {
       initiatives,
       ...(deps.chatAdmins ? { chatAdmins: deps.chatAdmins } : {}),
     }),
-    createBroadcastsFeature({ outbox: createOutboxOverview(access) }),
+    createBroadcastsFeature({ outbox: createOutboxOverview(access), timeZone }),
     createEraseFeature({ erasure: createResidentErasure(access, deps.erasureContributions ?? "anonymise"), clock }),
     // The answer to the maintenance's question to long-silent residents (src/storage/maintenance.ts).
     createStayFeature({ stay: createStayStore(access) }),

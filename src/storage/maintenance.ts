@@ -3,6 +3,7 @@ import type { Logger } from "../core/ports/logger.js";
 import type { Publisher } from "../core/ports/publisher.js";
 import type { Translator } from "../core/ports/translator.js";
 import { stayQuestion } from "../core/features/privacy/stay-feature.js";
+import { DEFAULT_TIME_ZONE } from "../core/render/format-date.js";
 import { Prisma } from "./generated/prisma/client.js";
 import { sqlTimestamp } from "./outbox/publisher.js";
 import type { PrismaAccess } from "./prisma-access.js";
@@ -59,6 +60,8 @@ export interface MaintenanceDeps {
   /** Sends the stay question through the outbox, in the pass's unit of work. */
   readonly publisher: Publisher;
   readonly translator: Translator;
+  /** The municipality's time zone (TIME_ZONE) for the day named in the stay question; default Europe/Berlin. */
+  readonly timeZone?: string;
   /**
    * Called inside a unit of work of `access` once the resident's rows are locked and still due, so
    * an erasure that uses the same access joins it and a message arriving meanwhile waits or wins.
@@ -299,7 +302,7 @@ export function createMaintenance(deps: MaintenanceDeps): Maintenance {
           audience: { kind: "residents", residentIds: ids },
           origin: "retention:stay-question",
           title: `Stay question (${ids.length})`,
-          content: (locale) => stayQuestion(deps.translator, locale, { months: periods.inactiveAfterMonths, eraseOn }),
+          content: (locale) => stayQuestion(deps.translator, locale, { months: periods.inactiveAfterMonths, eraseOn, timeZone: deps.timeZone ?? DEFAULT_TIME_ZONE }),
         });
         await db().resident.updateMany({ where: { id: { in: ids } }, data: { stayAskedAt: now } });
         asked += ids.length;

@@ -35,3 +35,19 @@ export async function seedExampleIfEmpty(prisma: PrismaClient): Promise<boolean>
     return true;
   });
 }
+
+/**
+ * The SEED_EXAMPLE rule every process that opens the database applies (the bot and the admin CLI):
+ * "on" always, "auto" only for the embedded database (a try-out folder), "off" never.
+ *
+ * @example
+ * if (exampleSeedWanted({ seedExample: "auto", databaseUrl: undefined })) await seedExampleIfEmpty(prisma);
+ */
+export function exampleSeedWanted(config: { readonly seedExample: "auto" | "on" | "off"; readonly databaseUrl: string | undefined }): boolean {
+  return config.seedExample === "on" || (config.seedExample === "auto" && !config.databaseUrl);
+}
+
+/** How many areas (villages) exist; none means onboarding cannot ask residents for their village. */
+export async function areaCount(prisma: PrismaClient): Promise<number> {
+  return prisma.area.count();
+}

@@ -166,7 +166,7 @@ describe("npm run admin", () => {
     const [older, newer] = ids as [number, number];
     const list = (await admin("quarantine", "list")).out.split("\n");
     expect(list[0]).toBe("ID  channel  event  set aside at  reason");
-    expect(list[1]).toMatch(new RegExp(`^${newer}  matrix  \\$ev1  \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z  handling failed: boom$`));
+    expect(list[1]).toMatch(new RegExp(`^${newer}  matrix  \\$ev1  \\w{3} \\d{1,2}, \\d{4}, \\d{1,2}:\\d\\d\\s[AP]M  handling failed: boom$`));
     expect(list[2]).toMatch(new RegExp(`^${older}  telegram  815  .*  storing failed: unsupported Unicode escape sequence$`));
     expect((await admin("quarantine", "list", "--limit", "1")).out.split("\n").filter(Boolean)).toHaveLength(2);
 
@@ -181,5 +181,46 @@ describe("npm run admin", () => {
     expect((await admin("quarantine", "show", "abc")).err).toBe("There is no set-aside event abc.\n");
     expect((await admin("quarantine", "show")).out).toContain("Usage: quarantine show ID");
     expect((await admin("quarantine", "list")).out).not.toContain("telegram");
+  });
+});
+
+describe("npm run admin on a fresh embedded folder", () => {
+  const freshDir = mkdtempSync(join(tmpdir(), "mitreden-admin-fresh-"));
+  const offDir = mkdtempSync(join(tmpdir(), "mitreden-admin-off-"));
+  afterAll(() => {
+    rmSync(freshDir, { recursive: true, force: true });
+    rmSync(offDir, { recursive: true, force: true });
+  });
+  const inFolder = async <T>(dir: string, seed: string | undefined, run: () => Promise<T>): Promise<T> => {
+    const before = { dir: process.env["MITREDEN_DATA_DIR"], seed: process.env["SEED_EXAMPLE"] };
+    process.env["MITREDEN_DATA_DIR"] = dir;
+    if (seed === undefined) delete process.env["SEED_EXAMPLE"];
+    else process.env["SEED_EXAMPLE"] = seed;
+    try {
+      return await run();
+    } finally {
+      process.env["MITREDEN_DATA_DIR"] = before.dir;
+      if (before.seed === undefined) delete process.env["SEED_EXAMPLE"];
+      else process.env["SEED_EXAMPLE"] = before.seed;
+    }
+  };
+
+  it("imports the README's example survey first thing, seeding the example villages as npm start does", async () => {
+    const imported = await inFolder(freshDir, undefined, () => admin("survey", "import", "examples/surveys/dorfentwicklung-hammah.yaml"));
+    expect(imported.code).toBe(0);
+    expect(imported.out).toMatch(/Survey \d+ with \d+ questions imported as a draft/);
+    expect(imported.err).toContain("the example municipality was added, as npm start also does");
+    // Seeded once: the next command finds the villages and says nothing about seeding.
+    const list = await inFolder(freshDir, undefined, () => admin("role", "grant", "console:anna", "moderator", "--area", "hammah"));
+    expect(list).toMatchObject({ code: 0, err: "" });
+  });
+
+  it("leaves the database empty with SEED_EXAMPLE=off, and area commands never seed", async () => {
+    const refused = await inFolder(offDir, "off", () => admin("survey", "import", "examples/surveys/dorfentwicklung-hammah.yaml"));
+    expect(refused.code).toBe(1);
+    expect(refused.err).not.toContain("example municipality was added");
+    const own = await inFolder(offDir, undefined, () => admin("area", "add", "musterdorf", "Musterdorf"));
+    expect(own.code).toBe(0);
+    expect((await inFolder(offDir, undefined, () => admin("area", "list"))).out).toBe("musterdorf  Musterdorf  · 0\n");
   });
 });

@@ -144,7 +144,7 @@ describe("npm run admin -- resident", () => {
   it("finds, shows and exports a resident", async () => {
     const found = await admin("resident", "find", "EXPORT A7A7");
     expect(found.code).toBe(0);
-    expect(found.out).toMatch(new RegExp(`^#${residentId}  telegram:5151 “Anna Export a7a7a7”, matrix:@anna-a7a7a7:example.org “Anna Export a7a7a7”  · en · Hammah · \\d{4}-\\d\\d-\\d\\d  \\(name\\)`, "m"));
+    expect(found.out).toMatch(new RegExp(`^#${residentId}  telegram:5151 “Anna Export a7a7a7”, matrix:@anna-a7a7a7:example.org “Anna Export a7a7a7”  · en · Hammah · \\w{3} \\d{1,2}, \\d{4}  \\(name\\)`, "m"));
     expect((await admin("resident", "find", "Unbekannt")).out).toContain("Nobody found for “Unbekannt”.");
 
     const shown = await admin("resident", "show", String(residentId));

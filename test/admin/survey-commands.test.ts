@@ -122,7 +122,7 @@ questions:
       write("picks.yaml", VALID.replace("key: small", "key: picks") + "  - type: multiple\n    text: { de: M }\n    max: 4\n    options: [{ de: A }, { de: B }]\n"),
     );
     expect(picks.problems).toEqual([
-      expect.objectContaining({ path: "questions[1].max", line: 10, messageKey: "admin:survey-file-max-above-choices", values: { max: 4, choices: 2 } }),
+      expect.objectContaining({ path: "questions[1].max", line: 10, messageKey: "admin:survey-file-max-above-choices", values: { max: 4, count: 2 } }),
     ]);
     const area = await importError(write("area.yaml", VALID.replace("key: small", "key: area\narea: atlantis")));
     expect(area.problems[0]).toMatchObject({ path: "area", line: 2, messageKey: "admin:survey-file-area-unknown", values: { area: "atlantis" } });

@@ -285,7 +285,7 @@ questions:
       // questionMessage only translates and reads the locale.
       const turn = { locale, t: (key: string, values?: TranslationValues) => translator.t(locale, key, values) } as unknown as Turn;
       const last = questionMessage(turn, survey, survey.questions[49]!, undefined);
-      const announced = announcement(translator, locale, survey);
+      const announced = announcement(translator, locale, survey, "Europe/Berlin");
       for (const message of [last, announced]) {
         // Telegram counts the text after its HTML is parsed; buttons do not count.
         expect(htmlToPlain(message.html).length).toBeLessThanOrEqual(4_096);

@@ -77,7 +77,7 @@ export interface HarnessContext {
   readonly clock: ReturnType<typeof createTestClock>;
 }
 
-export interface CoreHarnessOptions extends Partial<Pick<CoreAssemblyDeps, "extraFeatures" | "generateLinkCode">> {
+export interface CoreHarnessOptions extends Partial<Pick<CoreAssemblyDeps, "extraFeatures" | "generateLinkCode" | "timeZone">> {
   /** Builds extra features on the harness's access, so their stores join each event's transaction. */
   readonly features?: (context: HarnessContext) => readonly Feature[];
   /** Overrides of the privacy facts (see testPrivacyFacts). */

@@ -3,7 +3,7 @@ import { DEFAULT_LOCALE, matchLocale, type Locale } from "../model/locale.js";
 import { flattenChoices, type Choice, type OutboundMessage } from "../model/outbound-message.js";
 import type { Resident } from "../model/resident.js";
 import { keepReply, restoreReply } from "../model/kept-reply.js";
-import type { RoleGrant } from "../model/role.js";
+import { isRole, type RoleGrant } from "../model/role.js";
 import type { ChannelCapabilities } from "../model/channel-capabilities.js";
 import type { Clock } from "../ports/clock.js";
 import type { Logger } from "../ports/logger.js";
@@ -76,6 +76,11 @@ const MAX_DISPATCH_DEPTH = 4;
 /** `deeplink:<payload>` opens a deep link once onboarding is done. */
 export const DEEP_LINK_ACTION = "deeplink";
 
+/** A command for a role (admin, moderator, council, initiative manager), not for residents or chat admins. */
+function isStaffCommand(command: CommandSpec | undefined): boolean {
+  return command?.audience !== undefined && isRole(command.audience);
+}
+
 function sameStrings(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((value, i) => value === b[i]);
 }
@@ -96,6 +101,23 @@ export function createConversationCore(deps: ConversationCoreDeps): Conversation
   const commandList = deps.features.flatMap((f) => f.commands ?? []);
   const commandsByName = new Map(commandList.map((c) => [c.name, c]));
   const deepLinks = new Map(deps.features.flatMap((f) => Object.entries(f.deepLinks ?? {})));
+  // Staff work acts on others' data, so it needs no consent of the staff member: it runs before
+  // their onboarding. A resident's own contributions stay behind the gate.
+  const staffFeatures = new Set(
+    deps.features.filter((f) => (f.commands?.length ?? 0) > 0 && (f.commands ?? []).every(isStaffCommand)).map((f) => f.id),
+  );
+  const staffVerbs = new Map(deps.features.map((f) => [f.id, new Set(f.staffVerbs ?? [])]));
+
+  /** Whether `input` is staff work that a sender holding a role may do before onboarding. */
+  async function staffWorkBeforeOnboarding(turn: Turn, input: ReturnType<typeof parseInput>): Promise<boolean> {
+    let staffWork = false;
+    if (input.kind === "command") staffWork = isStaffCommand(commandsByName.get(input.name));
+    else if (input.kind === "action") {
+      const { feature, verb } = splitAction(input.action);
+      staffWork = staffFeatures.has(feature) || staffVerbs.get(feature)?.has(verb) === true;
+    } else if (input.kind === "text") staffWork = turn.state.flow !== null && staffFeatures.has(turn.state.flow);
+    return staffWork && (await turn.roles()).length > 0;
+  }
 
   async function handle(raw: InboundEvent, capabilities: ChannelCapabilities): Promise<HandleResult> {
     // The last defence: whatever a channel passes on, no NUL or lone surrogate reaches storage.
@@ -233,7 +255,7 @@ export function createConversationCore(deps: ConversationCoreDeps): Conversation
     const input = parseInput(event.payload, turn.state);
     const isPrivate = event.chat.kind === "private";
 
-    if (isPrivate && !deps.onboarding.isComplete(turn.resident)) {
+    if (isPrivate && !deps.onboarding.isComplete(turn.resident) && !(await staffWorkBeforeOnboarding(turn, input))) {
       if (input.kind === "action") {
         const feature = splitAction(input.action).feature;
         if (feature === deps.onboarding.featureId || featuresById.get(feature)?.actionsBeforeOnboarding) return runAction(turn, input.action);

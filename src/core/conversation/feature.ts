@@ -53,6 +53,13 @@ export interface Feature {
    * submit, follow). Pressed in a group by a resident whose consent lapsed, they are refused.
    */
   readonly contributions?: readonly string[];
+  /**
+   * Verbs of its actions that are staff work on others' data (an admin's survey overview pages).
+   * Like the commands of a staff audience, they run for a sender holding a role before that person
+   * finished onboarding. A feature whose commands all have a staff audience needs no list: all its
+   * actions and its flow's text count as staff work.
+   */
+  readonly staffVerbs?: readonly string[];
   handleAction?(turn: Turn, verb: string, args: readonly string[]): Promise<void>;
   handleText?(turn: Turn, text: string): Promise<void>;
   /** A photo sent in a private chat while in this feature's flow; `caption` is the text beside it. */

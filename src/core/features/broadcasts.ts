@@ -3,12 +3,14 @@ import type { Turn } from "../conversation/turn.js";
 import type { OutboxOverview } from "../ports/subscriptions.js";
 import { definePageAction, renderPage } from "../render/pager.js";
 import { describeOrigin } from "./audit/origin-text.js";
-import { formatDate } from "./surveys/survey-deps.js";
+import { formatMoment } from "../render/format-date.js";
 
 export interface BroadcastsDeps {
   readonly outbox: OutboxOverview;
   /** How many of the latest publishes /broadcasts pages through; default 100. */
   readonly limit?: number;
+  /** The municipality's time zone (TIME_ZONE), for the time of each publish. */
+  readonly timeZone: string;
 }
 
 /** Pages of /broadcasts: "broadcasts:p:2". */
@@ -37,7 +39,7 @@ export function createBroadcastsFeature(deps: BroadcastsDeps): Feature {
         sent: r.sent,
         pending: r.pending,
         failed: r.failed,
-        date: formatDate(r.createdAt, turn.locale),
+        date: formatMoment(r.createdAt, turn.locale, deps.timeZone),
       }),
     }));
     const view = renderPage(turn, { header: turn.t("broadcasts:title"), items, page, action: BROADCAST_PAGES, separator: "\n\n" });

@@ -5,6 +5,7 @@ import type { AreaStore } from "../ports/stores.js";
 import { actorOf } from "./ideas/access.js";
 import type { AuditStore } from "./ideas/idea-ports.js";
 import type { TranslationValues } from "../ports/translator.js";
+import { dayStamp, formatMoment } from "../render/format-date.js";
 
 export const MY_DATA_FEATURE = "mydata";
 /** The action behind "My data" in Settings → Privacy and behind /mydata. */
@@ -14,23 +15,14 @@ export interface MyDataDeps {
   readonly exports: ResidentDataExport;
   readonly areas: AreaStore;
   /** The municipality's time zone, for the date in the file name and the summary. */
-  readonly timeZone?: string;
+  readonly timeZone: string;
   /** Where each copy handed out is recorded (a data protection request, Art. 15 and 20). */
   readonly audit: Pick<AuditStore, "record">;
 }
 
-const DEFAULT_TIME_ZONE = "Europe/Berlin";
-
-/** "2026-11-27" for the day `date` falls on in `timeZone`. */
-export function dayIn(date: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(date);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "00";
-  return `${part("year")}-${part("month")}-${part("day")}`;
-}
-
 /** The export's file name: "mydata-2026-11-27.json". */
-export function myDataFileName(date: Date, timeZone = DEFAULT_TIME_ZONE): string {
-  return `mydata-${dayIn(date, timeZone)}.json`;
+export function myDataFileName(date: Date, timeZone: string): string {
+  return `mydata-${dayStamp(date, timeZone)}.json`;
 }
 
 /**
@@ -52,7 +44,7 @@ export function dataSummaryLines(t: (key: string, values?: TranslationValues) =>
  * right to see it (Art. 15), whether or not they agreed to anything.
  */
 export function createMyDataFeature(deps: MyDataDeps): Feature {
-  const timeZone = deps.timeZone ?? DEFAULT_TIME_ZONE;
+  const { timeZone } = deps;
 
   async function send(turn: Turn): Promise<void> {
     if (turn.event.chat.kind !== "private") {
@@ -65,7 +57,7 @@ export function createMyDataFeature(deps: MyDataDeps): Feature {
     await deps.audit.record(actorOf(turn), "resident.mydata", "resident", turn.resident.id, null);
     const area = turn.resident.homeAreaId === null ? undefined : await deps.areas.get(turn.resident.homeAreaId);
     const fileName = myDataFileName(data.createdAt, timeZone);
-    const when = new Intl.DateTimeFormat(turn.locale, { dateStyle: "medium", timeStyle: "short", timeZone }).format(data.createdAt);
+    const when = formatMoment(data.createdAt, turn.locale, timeZone);
     const lines = dataSummaryLines(turn.t, data.counts).map((line) => `• ${line}`);
     const html = [
       turn.t("mydata:summary-title", { when }),

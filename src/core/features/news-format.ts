@@ -4,18 +4,19 @@ import { htmlToPlain } from "../render/plain-text.js";
 import type { NewsItem } from "../ports/initiatives.js";
 import type { Translator } from "../ports/translator.js";
 import { cutText } from "../render/pager.js";
-
-const pad = (n: number) => String(n).padStart(2, "0");
+import { formatMoment, formatShortDay } from "../render/format-date.js";
 
 /**
- * Event dates are entered as local wall-clock time and kept as such (stored as if UTC), so they
- * read back exactly as the manager typed them.
+ * Event dates are entered as the municipality's wall-clock time and kept as such (stored as if
+ * UTC), so they read back exactly as the manager typed them, in the reader's format.
  */
-export function formatEventDate(date: Date): string {
-  const day = `${pad(date.getUTCDate())}.${pad(date.getUTCMonth() + 1)}.${date.getUTCFullYear()}`;
+export function formatEventDate(date: Date, locale: Locale): string {
   const hasTime = date.getUTCHours() !== 0 || date.getUTCMinutes() !== 0;
-  return hasTime ? `${day} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}` : day;
+  return hasTime ? formatMoment(date, locale, WALL_CLOCK) : formatShortDay(date, locale, WALL_CLOCK);
 }
+
+/** The zone event dates are stored in: their wall-clock time as if it were UTC. */
+const WALL_CLOCK = "UTC";
 
 /** "27.03.2027" or "27.03.2027 19:30" → a Date (wall-clock as UTC); undefined when not a real date. */
 export function parseEventDate(input: string): Date | undefined {
@@ -36,7 +37,7 @@ export function renderNews(
   initiativeName: string,
 ): string {
   const lines = [translator.t(locale, "initiatives:news-heading", { name: initiativeName }), translator.t(locale, "initiatives:news-text", { text: item.text })];
-  if (item.eventDate) lines.push(translator.t(locale, "initiatives:news-when", { when: formatEventDate(item.eventDate) }));
+  if (item.eventDate) lines.push(translator.t(locale, "initiatives:news-when", { when: formatEventDate(item.eventDate, locale) }));
   if (item.place) lines.push(translator.t(locale, "initiatives:news-where", { place: item.place }));
   return lines.join("\n");
 }

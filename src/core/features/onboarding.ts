@@ -6,7 +6,8 @@ import type { Resident } from "../model/resident.js";
 import type { Clock } from "../ports/clock.js";
 import type { ConsentStore } from "../ports/consent.js";
 import type { AreaStore, ResidentStore } from "../ports/stores.js";
-import { consentLapsed, formatMoment, hasCurrentConsent, privacyNotice, type PrivacyFacts } from "./privacy/privacy-notice.js";
+import { formatMoment } from "../render/format-date.js";
+import { consentLapsed, hasCurrentConsent, privacyNotice, type PrivacyFacts } from "./privacy/privacy-notice.js";
 import { areaChoices, languageChoices, pickArea } from "./preference-choices.js";
 
 export { privacyNotice, type PrivacyFacts } from "./privacy/privacy-notice.js";
@@ -19,6 +20,8 @@ export interface OnboardingDeps {
   readonly areas: AreaStore;
   readonly clock: Clock;
   readonly privacy: PrivacyFacts;
+  /** The municipality's time zone (TIME_ZONE), for the date of a withdrawal. */
+  readonly timeZone: string;
 }
 
 type Step = "language" | "area" | "privacy";
@@ -66,7 +69,7 @@ export function createOnboarding(deps: OnboardingDeps): { feature: Feature; gate
   function consentIntro(turn: Turn): string[] {
     const resident = turn.resident;
     if (resident.privacyWithdrawnAt) {
-      return [turn.t("onboarding:consent-withdrawn-intro", { date: formatMoment(resident.privacyWithdrawnAt, turn) })];
+      return [turn.t("onboarding:consent-withdrawn-intro", { date: formatMoment(resident.privacyWithdrawnAt, turn.locale, deps.timeZone) })];
     }
     if (consentLapsed(resident, deps.privacy)) return [turn.t("onboarding:notice-changed-intro", { version: deps.privacy.noticeVersion })];
     return [];
@@ -80,7 +83,12 @@ export function createOnboarding(deps: OnboardingDeps): { feature: Feature; gate
       turn.say("onboarding:consent-renewed", { version: deps.privacy.noticeVersion });
     } else {
       const area = turn.resident.homeAreaId === null ? undefined : await deps.areas.get(turn.resident.homeAreaId);
-      turn.say("onboarding:done", { area: area?.name ?? "" });
+      if (area) turn.say("onboarding:done", { area: area.name });
+      else {
+        // No villages were there to choose from: say so instead of naming an empty one.
+        const isAdmin = (await turn.roles()).some((g) => g.role === "admin");
+        turn.reply({ html: [turn.t("onboarding:done-no-areas"), ...(isAdmin ? [turn.t("onboarding:no-areas-admin")] : [])].join("\n\n") });
+      }
     }
     await turn.dispatch(deepLink ? `${DEEP_LINK_ACTION}:${deepLink}` : "menu:open");
   }

@@ -129,7 +129,7 @@ describe.skipIf(!env)(`Matrix channel: a whole survey in a direct chat${matrixSk
 
   it("shows an announcement's take-part choice as the command to send privately, which opens the survey", async () => {
     const fair = await addOpenSurvey(world.access, store, new Date(), { title: { de: "Dorffest", en: "Village fair" }, questions: ALL_TYPES.slice(3, 4) });
-    const outcome = await world.channel.sender.send(annaRoom, announcement(world.translator, "en", fair), "en", `announce-${fair.id}`);
+    const outcome = await world.channel.sender.send(annaRoom, announcement(world.translator, "en", fair, "Europe/Berlin"), "en", `announce-${fair.id}`);
     expect(outcome.kind).toBe("sent");
     const event = await anna.waitForMessage(annaRoom, (e) => e.sender === world.bot.userId && String(e.content["body"]).includes("Village fair"));
     const seen = seenReply(event);

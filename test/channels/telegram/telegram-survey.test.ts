@@ -180,7 +180,7 @@ describe("a whole survey through Telegram", () => {
       logger: silentLogger,
       botUsername: bed.channel.username,
     });
-    const message = announcement(bed.harness.translator, "en", survey);
+    const message = announcement(bed.harness.translator, "en", survey, "Europe/Berlin");
     expect(await sender.send(String(group.id), message, "en", "announce:group")).toMatchObject({ kind: "sent" });
     const inGroup = bed.server.sentMessages(group.id).at(-1)!;
     expect(inGroup.replyMarkup?.inline_keyboard[0]?.[0]).toEqual({

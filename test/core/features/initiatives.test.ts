@@ -51,6 +51,7 @@ beforeAll(async () => {
       createNewsModerationFeature(news),
       createModerationFeature({
         ...ideaStores,
+        timeZone: "Europe/Berlin",
         areas: news.areas,
         residents: createResidentStore(lazy),
         publisher: news.publisher,
@@ -145,7 +146,8 @@ describe("news by managers", () => {
     });
     expect(card.deliveries.map((d) => d.chatId)).toEqual(["6004"]);
     const cardDe = card.contents.find((c) => c.locale === "de")!;
-    expect(cardDe.html).toContain(`Neue Neuigkeit Nr. ${item.id}`);
+    expect(cardDe.html).toContain(`<b>Neuigkeit Nr. ${item.id}</b> wartet auf Freigabe`);
+    expect(cardDe.html).not.toContain("Neue Neuigkeit");
     expect(cardDe.html).toContain("Osterfeuer &lt;am&gt; Samstag");
     expect(JSON.stringify(cardDe.choices)).toContain(`newsmod:ok:${item.id}`);
     // Moderators see the photo before it becomes public.
@@ -182,7 +184,9 @@ describe("news by managers", () => {
     // Anna follows at once; Bert chose the digest, so he is not in the immediate publish.
     expect(broadcast.deliveries.map((d) => d.chatId)).toEqual(["6001"]);
     const german = broadcast.contents.find((c) => c.locale === "de")!.html;
-    expect(german).toBe("<b>Feuerwehr Hammah</b>\nOsterfeuer &lt;am&gt; Samstag\nWann: 27.03.2027 19:30\nWo: Festplatz");
+    expect(german).toBe("<b>Feuerwehr Hammah</b>\nOsterfeuer &lt;am&gt; Samstag\nWann: 27.03.2027, 19:30\nWo: Festplatz");
+    // The wall-clock time the manager typed, in each reader's format.
+    expect(broadcast.contents.find((c) => c.locale === "en")!.html).toMatch(/\nWhen: Mar 27, 2027, 7:30\sPM\n/);
     expect(Buffer.from(broadcast.contents.find((c) => c.locale === "en")!.image!)).toEqual(Buffer.from(newsPhoto));
   });
 

@@ -75,7 +75,7 @@ describe("my data", () => {
 
   it("names the day in the municipality's time zone and counts with plurals", () => {
     // 23:30 UTC on 31 December is already New Year's Day in Berlin.
-    expect(myDataFileName(new Date("2026-12-31T23:30:00Z"))).toBe("mydata-2027-01-01.json");
+    expect(myDataFileName(new Date("2026-12-31T23:30:00Z"), "Europe/Berlin")).toBe("mydata-2027-01-01.json");
     const t: Parameters<typeof dataSummaryLines>[0] = (key, values) => h.translator.t("de", key, values);
     expect(dataSummaryLines(t, { ...EMPTY_RESIDENT_DATA_COUNTS, identities: 2, ideas: 1 })).toEqual(["2 Messenger-Konten", "1 Idee mit ihrem Verlauf"]);
   });

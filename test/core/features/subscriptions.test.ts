@@ -34,7 +34,7 @@ beforeAll(async () => {
   h = await createCoreHarness({
     extraFeatures: [
       createSubscriptionsFeature({ subscriptions: createSubscriptionStore(lazy), areas: createAreaStore(lazy), initiatives, audit: createAuditStore(lazy) }),
-      createBroadcastsFeature({ outbox: createOutboxOverview(lazy) }),
+      createBroadcastsFeature({ outbox: createOutboxOverview(lazy), timeZone: "Europe/Berlin" }),
     ],
   });
   access = h.access;

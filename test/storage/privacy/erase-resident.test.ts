@@ -181,7 +181,7 @@ describe("eraseResident", () => {
 describe("npm run admin -- resident delete", () => {
   function context(prisma: PrismaClient): AdminContext & { lines: string[] } {
     const lines: string[] = [];
-    return { prisma, actor: "cli:clerk", surveyTokenSecret: undefined, lines, print: (line) => void lines.push(line), say: (key, values) => void lines.push(`${key} ${JSON.stringify(values ?? {})}`), text: (key) => key };
+    return { prisma, actor: "cli:clerk", surveyTokenSecret: undefined, dates: { moment: (d) => d.toString(), day: (d) => d.toString() }, lines, print: (line) => void lines.push(line), say: (key, values) => void lines.push(`${key} ${JSON.stringify(values ?? {})}`), text: (key) => key };
   }
 
   it("without --confirm shows what would go and changes nothing; with it, erases and audits without the person", async () => {

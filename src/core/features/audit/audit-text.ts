@@ -1,6 +1,6 @@
 import type { Turn } from "../../conversation/turn.js";
 import type { AuditEntry } from "../ideas/idea-model.js";
-import { formatDate } from "../surveys/survey-deps.js";
+import { formatMoment as formatDate } from "../../render/format-date.js";
 
 /** The municipality's zone for audit times until the time zone comes from the configuration. */
 const AUDIT_TIME_ZONE = "Europe/Berlin";

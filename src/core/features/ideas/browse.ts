@@ -8,14 +8,14 @@ import { isPublic, type Idea, type StatusChange } from "./idea-model.js";
 import type { IdeaSort } from "./idea-ports.js";
 import { areaName } from "./moderators.js";
 import { definePageAction, renderPage } from "../../render/pager.js";
+import { formatShortDay } from "../../render/format-date.js";
 
 /** Pages of an idea's path ("ideas:hp:ID:P"): council notes are up to 1,000 characters, and many. */
 export const PATH_PAGES = definePageAction("ideas", "hp", 1);
 
-const date = (at: Date) => at.toISOString().slice(0, 10);
-
 /** The proposal list and an idea's page with its path and the council's statements. */
 export function createBrowse(deps: IdeasDeps) {
+  const date = (at: Date, turn: Turn) => formatShortDay(at, turn.locale, deps.timeZone);
   /** The resident's home area and the areas above it; ideas for the whole municipality count too. */
   async function areaIdsFor(turn: Turn): Promise<number[] | null> {
     if (turn.resident.homeAreaId === null) return null;
@@ -55,7 +55,7 @@ export function createBrowse(deps: IdeasDeps) {
     const status = turn.t(`ideas:status-${change.toStatus}`);
     const note = change.fromStatus === change.toStatus;
     const key = change.reason ? (note ? "ideas:history-note" : "ideas:history-reason") : "ideas:history";
-    return turn.t(key, { date: date(change.createdAt), status, reason: change.reason ?? "" });
+    return turn.t(key, { date: date(change.createdAt, turn), status, reason: change.reason ?? "" });
   }
 
   async function mayView(turn: Turn, idea: Idea): Promise<boolean> {

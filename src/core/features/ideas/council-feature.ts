@@ -31,7 +31,7 @@ export function createCouncilFeature(deps: IdeasDeps): Feature {
         turn.t("ideas:council-line", {
           id: idea.id,
           title: idea.title,
-          supports: idea.supportCount,
+          count: idea.supportCount,
           status: turn.t(`ideas:status-${idea.status}`),
           rank: idea.priorityRank ?? "–",
         }),

@@ -51,12 +51,12 @@ export interface IdeasDeps extends IdeasStores {
   readonly translator: Translator;
   readonly clock: Clock;
   readonly config: IdeasConfig;
+  /** The municipality's time zone (TIME_ZONE), for every date and time shown. */
+  readonly timeZone: string;
   /** Other things waiting for moderation (pending news) that /queue lists after the ideas. */
   readonly queueSources?: readonly ModerationQueueSource[];
   /** Surveys whose results are published, listed under "Results" beside the council's posts. */
   readonly publishedSurveys?: PublishedSurveySource;
-  /** For dates shown; default Europe/Berlin. */
-  readonly timeZone?: string;
 }
 
 /**

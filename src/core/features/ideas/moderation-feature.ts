@@ -10,6 +10,7 @@ import type { TransitionOutcome } from "./idea-ports.js";
 import { moderationCard } from "./moderators.js";
 import { announceApproved, notifyStatus } from "./notify.js";
 import { storedPhoto } from "../photo-step.js";
+import { formatMoment } from "../../render/format-date.js";
 import { definePageAction, pageNavigation, renderPage } from "../../render/pager.js";
 
 /** Pages of `/audit N` ("mod:aup:N:page") and of `/queue` ("mod:qp:page"). */
@@ -29,14 +30,17 @@ export async function isGlobalAdmin(turn: Turn): Promise<boolean> {
   return (await turn.roles()).some((g) => g.role === "admin" && g.scope === "*");
 }
 
-const stamp = (at: Date) => at.toISOString().slice(0, 16).replace("T", " ");
 
 /**
  * Pre-moderation: the queue, approve / reject / hide with reasons, blocking residents, the
  * moderation chat and the audit log. Every decision is a conditional update, so of two moderators
  * acting at once exactly one wins and the other is told who was faster.
  */
+/** "11–20", or "11" for a single one. */
+const positions = (first: number, last: number): string => (first === last ? String(first) : `${first}–${last}`);
+
 export function createModerationFeature(deps: IdeasDeps): Feature {
+  const stamp = (at: Date, turn: Turn) => formatMoment(at, turn.locale, deps.timeZone);
   /** Answers a lost race or a stale request with what the idea's status is and who set it. */
   function explainConflict(turn: Turn, outcome: Exclude<TransitionOutcome, { kind: "changed" }>, id: number): void {
     if (outcome.kind === "missing") {
@@ -45,7 +49,7 @@ export function createModerationFeature(deps: IdeasDeps): Feature {
     }
     const status = turn.t(`ideas:status-${outcome.idea.status}`);
     if (outcome.last) {
-      turn.say("ideas:mod-conflict", { id, status, by: outcome.last.actor.name, at: stamp(outcome.last.createdAt) });
+      turn.say("ideas:mod-conflict", { id, status, by: outcome.last.actor.name, at: stamp(outcome.last.createdAt, turn) });
     } else {
       turn.say("ideas:mod-conflict-unknown", { id, status });
     }
@@ -98,7 +102,9 @@ export function createModerationFeature(deps: IdeasDeps): Feature {
     const to = from + QUEUE_SHOWN;
     const ideasHere = mine.slice(from, to);
     if (ideasHere.length > 0) {
-      turn.say("ideas:queue-heading", { count: mine.length, shown: ideasHere.length });
+      // Only a page showing part of the list says which part ("here no. 11–20"), never "the oldest 1".
+      const part = ideasHere.length < mine.length;
+      turn.say(part ? "ideas:queue-heading-part" : "ideas:queue-heading", { count: mine.length, range: positions(from + 1, from + ideasHere.length) });
       const names = new Map((await deps.areas.list()).map((a) => [a.id, a.name]));
       for (const idea of ideasHere) {
         const photo = await storedPhoto(deps.photos, idea.photoId);
@@ -116,7 +122,9 @@ export function createModerationFeature(deps: IdeasDeps): Feature {
       start = end;
     }
     if (others.length > 0) {
-      turn.say("ideas:queue-other-heading", { count: othersTotal, shown: others.length });
+      const first = Math.max(from, mine.length) - mine.length + 1;
+      const part = others.length < othersTotal;
+      turn.say(part ? "ideas:queue-other-heading-part" : "ideas:queue-other-heading", { count: othersTotal, range: positions(first, first + others.length - 1) });
       for (const card of others) turn.reply(card);
     }
     // The cards are messages of their own; the last message carries the page line and navigation.
@@ -174,7 +182,7 @@ export function createModerationFeature(deps: IdeasDeps): Feature {
       turn.say("ideas:audit-empty");
       return;
     }
-    const items = entries.map((e) => ({ html: auditLine(turn, e), value: undefined }));
+    const items = entries.map((e) => ({ html: auditLine(turn, e, deps.timeZone), value: undefined }));
     const view = renderPage(turn, { header: turn.t("ideas:audit-heading", { count: entries.length }), items, page, action: AUDIT_PAGES, keys: [wanted] });
     turn.reply({ html: view.html, ...(view.navigation.length > 0 ? { choices: [view.navigation] } : {}) });
   }

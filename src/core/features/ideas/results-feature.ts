@@ -2,12 +2,13 @@ import type { Feature } from "../../conversation/feature.js";
 import type { Turn } from "../../conversation/turn.js";
 import { parseId } from "./access.js";
 import type { IdeasDeps } from "./ideas-deps.js";
+import { formatShortDay } from "../../render/format-date.js";
 import { isPublic } from "./idea-model.js";
 import type { Choice } from "../../model/outbound-message.js";
 import { localized } from "../../model/survey.js";
 import { definePageAction, renderPage } from "../../render/pager.js";
 import { escapeHtml } from "../../render/plain-text.js";
-import { formatDate } from "../surveys/survey-deps.js";
+import { formatMoment as formatDate } from "../../render/format-date.js";
 
 const LATEST = 5;
 /** Published surveys per page under "Results": each is a choice, and choices stay few. */
@@ -27,7 +28,7 @@ export function createResultsFeature(deps: IdeasDeps): Feature {
     const back = [{ label: turn.t("menu:back"), action: "menu:open" }];
     if (results.length === 0 && surveys.length === 0) return turn.say("ideas:results-empty", {}, [back]);
     const councilChoices: Choice[][] = results.map((r) => [
-      { label: turn.label("ideas:results-entry", { title: r.title, date: (r.publishedAt ?? r.createdAt).toISOString().slice(0, 10) }), action: `results:show:${r.id}` },
+      { label: turn.label("ideas:results-entry", { title: r.title, date: formatShortDay(r.publishedAt ?? r.createdAt, turn.locale, deps.timeZone) }), action: `results:show:${r.id}` },
     ]);
     const parts = [turn.t(results.length > 0 ? "ideas:results-latest" : "ideas:results-empty")];
     const choices: Choice[][] = page === 1 ? councilChoices : [];

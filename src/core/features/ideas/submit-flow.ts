@@ -186,7 +186,7 @@ export function createSubmitFlow(deps: IdeasDeps) {
         { label: turn.label("ideas:support-instead", { id: idea.id, title: idea.title }), action: `ideas:sup:${idea.id}` },
       ]);
       const list = similar
-        .map((idea) => turn.t("ideas:similar-line", { id: idea.id, title: idea.title, supports: idea.supportCount }))
+        .map((idea) => turn.t("ideas:similar-line", { id: idea.id, title: idea.title, count: idea.supportCount }))
         .join("\n");
       turn.reply({ html: `${turn.t("ideas:similar-found")}\n${list}`, choices: [...rows, send], ...withImage });
       return;

@@ -5,7 +5,8 @@ import type { Clock } from "../../ports/clock.js";
 import type { ConsentStore, WithdrawalOutcome } from "../../ports/consent.js";
 import { actorOf } from "../ideas/access.js";
 import type { AuditStore } from "../ideas/idea-ports.js";
-import { formatMoment, hasCurrentConsent, privacyNotice, type PrivacyFacts } from "./privacy-notice.js";
+import { formatMoment } from "../../render/format-date.js";
+import { hasCurrentConsent, privacyNotice, type PrivacyFacts } from "./privacy-notice.js";
 
 export const PRIVACY_FEATURE = "privacy";
 
@@ -19,6 +20,8 @@ export interface PrivacyFeatureDeps {
   readonly privacy: PrivacyFacts;
   /** Where a withdrawal of consent is recorded (a data protection request, Art. 7(3)). */
   readonly audit: Pick<AuditStore, "record">;
+  /** The municipality's time zone (TIME_ZONE), for the dates of consent and withdrawal. */
+  readonly timeZone: string;
 }
 
 /**
@@ -42,9 +45,9 @@ export function createPrivacyFeature(deps: PrivacyFeatureDeps): Feature {
 
   function status(turn: Turn): string {
     const r = turn.resident;
-    if (r.privacyWithdrawnAt) return turn.t("privacy:status-withdrawn", { date: formatMoment(r.privacyWithdrawnAt, turn) });
+    if (r.privacyWithdrawnAt) return turn.t("privacy:status-withdrawn", { date: formatMoment(r.privacyWithdrawnAt, turn.locale, deps.timeZone) });
     if (r.privacyAcceptedAt && hasCurrentConsent(r, deps.privacy)) {
-      return turn.t("privacy:status-given", { version: deps.privacy.noticeVersion, date: formatMoment(r.privacyAcceptedAt, turn) });
+      return turn.t("privacy:status-given", { version: deps.privacy.noticeVersion, date: formatMoment(r.privacyAcceptedAt, turn.locale, deps.timeZone) });
     }
     if (r.privacyAcceptedAt) return turn.t("privacy:status-outdated", { version: deps.privacy.noticeVersion });
 

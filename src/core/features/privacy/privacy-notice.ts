@@ -67,8 +67,3 @@ export function hasCurrentConsent(resident: Resident, facts: Pick<PrivacyFacts, 
 export function consentLapsed(resident: Resident, facts: Pick<PrivacyFacts, "noticeVersion">): boolean {
   return resident.privacyAcceptedAt !== null && !hasCurrentConsent(resident, facts);
 }
-
-/** A moment in the municipality's zone, in the reader's format. */
-export function formatMoment(date: Date, turn: Turn, timeZone = "Europe/Berlin"): string {
-  return new Intl.DateTimeFormat(turn.locale, { dateStyle: "medium", timeStyle: "short", timeZone }).format(date);
-}

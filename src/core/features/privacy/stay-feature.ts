@@ -3,6 +3,7 @@ import type { Locale } from "../../model/locale.js";
 import type { BroadcastMessage } from "../../ports/publisher.js";
 import type { StayStore } from "../../ports/stay.js";
 import type { Translator } from "../../ports/translator.js";
+import { formatDay } from "../../render/format-date.js";
 
 export const STAY_FEATURE = "stay";
 /** "I want to stay": answers the question sent by the maintenance to long-silent residents. */
@@ -10,13 +11,6 @@ export const STAY_ACTION = `${STAY_FEATURE}:yes`;
 /** Opens the account erasure (the erasure feature's confirmation). */
 export const ERASE_ASK_ACTION = "erase:ask";
 
-/** The municipality's zone: dates residents read are the local calendar day. */
-export const MUNICIPALITY_TIME_ZONE = "Europe/Berlin";
-
-/** A calendar day as the reader writes it ("31. Dezember 2026", "December 31, 2026"). */
-export function formatDay(date: Date, locale: Locale, timeZone = MUNICIPALITY_TIME_ZONE): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone }).format(date);
-}
 
 /**
  * What the maintenance asks a resident who has not written for `months` months: their data goes on
@@ -28,7 +22,8 @@ export function formatDay(date: Date, locale: Locale, timeZone = MUNICIPALITY_TI
 export interface StayQuestion {
   readonly months: number;
   readonly eraseOn: Date;
-  readonly timeZone?: string;
+  /** The municipality's time zone (TIME_ZONE): the day residents read is the local calendar day. */
+  readonly timeZone: string;
 }
 
 export function stayQuestion(translator: Translator, locale: Locale, question: StayQuestion): BroadcastMessage {

@@ -5,9 +5,10 @@ import { grantsAllow } from "../../model/role.js";
 import { isAnswerable, localized, type Survey, type SurveyStatus } from "../../model/survey.js";
 import { DEFAULT_LOCALE } from "../../model/locale.js";
 import { announcement } from "./survey-announcement.js";
-import { SURVEYS_FEATURE, formatDate, parseId, type SurveysDeps } from "./survey-deps.js";
+import { SURVEYS_FEATURE, parseId, type SurveysDeps } from "./survey-deps.js";
 import type { Choice } from "../../model/outbound-message.js";
 import { actorOf } from "../ideas/access.js";
+import { formatMoment } from "../../render/format-date.js";
 import { definePageAction, renderPage } from "../../render/pager.js";
 import type { createSurveyResults } from "./survey-results.js";
 import { resultsFiles } from "./results-files.js";
@@ -95,10 +96,10 @@ export function createSurveyAdmin(deps: SurveysDeps, results: ReturnType<typeof 
         id: survey.id,
         title: title(turn, survey),
         status: turn.t(`surveys:status-${survey.status}`),
-        responses,
-        closes: formatDate(survey.closesAt, turn.locale, deps.timeZone),
+        count: responses,
+        closes: formatMoment(survey.closesAt, turn.locale, deps.timeZone),
       });
-      const early = survey.plannedOpensAt ? ` (${turn.t("surveys:admin-list-early", { planned: formatDate(survey.plannedOpensAt, turn.locale, deps.timeZone) })})` : "";
+      const early = survey.plannedOpensAt ? ` (${turn.t("surveys:admin-list-early", { planned: formatMoment(survey.plannedOpensAt, turn.locale, deps.timeZone) })})` : "";
       return { html: line + early, value: undefined };
     });
     const view = renderPage(turn, { header: turn.t("surveys:admin-list-title"), items, page, action: OVERVIEW_PAGES });
@@ -136,9 +137,9 @@ export function createSurveyAdmin(deps: SurveysDeps, results: ReturnType<typeof 
       content: (locale) => announcement(deps.translator, locale, opened, deps.timeZone),
     });
     await deps.audit.record(actorOf(turn), "survey.open", "survey", opened.id, null);
-    turn.say("surveys:admin-opened", { id: opened.id, title: title(turn, opened), recipients: receipt.recipients });
+    turn.say("surveys:admin-opened", { id: opened.id, title: title(turn, opened), count: receipt.recipients });
     if (early && opened.plannedOpensAt) {
-      turn.say("surveys:admin-opened-early", { planned: formatDate(opened.plannedOpensAt, turn.locale, deps.timeZone) });
+      turn.say("surveys:admin-opened-early", { planned: formatMoment(opened.plannedOpensAt, turn.locale, deps.timeZone) });
     }
   }
 
@@ -156,8 +157,8 @@ export function createSurveyAdmin(deps: SurveysDeps, results: ReturnType<typeof 
     const html = turn.t(`surveys:admin-confirm-${kind}`, {
       id: survey.id,
       title: title(turn, survey),
-      closes: formatDate(survey.closesAt, turn.locale, deps.timeZone),
-      opens: survey.opensAt ? formatDate(survey.opensAt, turn.locale, deps.timeZone) : "",
+      closes: formatMoment(survey.closesAt, turn.locale, deps.timeZone),
+      opens: survey.opensAt ? formatMoment(survey.opensAt, turn.locale, deps.timeZone) : "",
       count: minutes,
     });
     turn.reply({ html, choices: confirmChoices(turn, kind, survey.id) });

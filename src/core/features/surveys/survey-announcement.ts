@@ -3,7 +3,7 @@ import type { Locale } from "../../model/locale.js";
 import type { BroadcastMessage } from "../../ports/publisher.js";
 import { localized, type Survey } from "../../model/survey.js";
 import type { Translator } from "../../ports/translator.js";
-import { formatDate } from "./survey-deps.js";
+import { formatMoment } from "../../render/format-date.js";
 
 /** The deep-link payload that opens a survey in the private chat: "survey_12". */
 export function surveyDeepLink(surveyId: number): string {
@@ -18,14 +18,14 @@ export function surveyDeepLink(surveyId: number): string {
  * private chat (Telegram: https://t.me/<bot>?start=survey_12). Chosen in a group anyway, the survey
  * feature answers with the same instruction instead of asking questions there.
  */
-export function announcement(translator: Translator, locale: Locale, survey: Survey, timeZone?: string): BroadcastMessage {
+export function announcement(translator: Translator, locale: Locale, survey: Survey, timeZone: string): BroadcastMessage {
   const link = surveyDeepLink(survey.id);
   return {
     html: translator.t(locale, "surveys:announcement", {
       title: localized(survey.title, locale),
       intro: localized(survey.intro, locale),
       count: survey.questions.length,
-      closes: formatDate(survey.closesAt, locale, timeZone),
+      closes: formatMoment(survey.closesAt, locale, timeZone),
       command: `/start ${link}`,
     }),
     choices: [[{ label: translator.t(locale, "surveys:announcement-button"), action: `${DEEP_LINK_ACTION}:${link}` }]],

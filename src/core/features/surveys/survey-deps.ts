@@ -39,8 +39,8 @@ export interface SurveysDeps {
   readonly organiser: string;
   /** How long an admin's "close and publish" / "open early" question may be confirmed (default 10 minutes). */
   readonly confirmWithinMs?: number;
-  /** For close dates; default Europe/Berlin. */
-  readonly timeZone?: string;
+  /** The municipality's time zone (TIME_ZONE), for close dates. */
+  readonly timeZone: string;
   /** Where the admins' acts (open, close, publish, publish a text) are recorded. */
   readonly audit: Pick<AuditStore, "record">;
 }
@@ -57,10 +57,6 @@ export function lineageIds(areas: readonly Area[], areaId: number | null): numbe
     current = current.parentId === null ? undefined : byId.get(current.parentId);
   }
   return ids;
-}
-
-export function formatDate(date: Date, locale: Locale, timeZone = "Europe/Berlin"): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone }).format(date);
 }
 
 /** Whether residents may see the results now. */

@@ -37,6 +37,8 @@ export function createSurveysFeature(deps: SurveysDeps): Feature {
   return {
     id: SURVEYS_FEATURE,
     menuEntries: [{ order: 10, labelKey: "menu:surveys", action: "surveys:list" }],
+    // The admin's overview and free-text pages work before the admin finished onboarding.
+    staffVerbs: [OVERVIEW_PAGES.verb, ADMIN_TEXT_PAGES.verb, WHOLE_TEXT_VERBS.admin],
     commands: [
       { name: "survey", scope: "private", descriptionKey: "surveys:command-list", run: (turn) => list.list(turn) },
       ...admin.commands,

@@ -2,7 +2,8 @@ import type { Turn } from "../../conversation/turn.js";
 import type { Choice } from "../../model/outbound-message.js";
 import { isAnswerable, localized } from "../../model/survey.js";
 import { escapeHtml } from "../../render/plain-text.js";
-import { appliesTo, formatDate, lineageIds, resultsVisible, type SurveysDeps } from "./survey-deps.js";
+import { formatMoment } from "../../render/format-date.js";
+import { appliesTo, lineageIds, resultsVisible, type SurveysDeps } from "./survey-deps.js";
 
 /** The "Surveys" menu entry: the open surveys for the resident's area, and one survey's start page. */
 export function createSurveyList(deps: SurveysDeps) {
@@ -25,7 +26,7 @@ export function createSurveyList(deps: SurveysDeps) {
         number: index + 1,
         title: localized(survey.title, turn.locale),
         count: survey.questions.length,
-        closes: formatDate(survey.closesAt, turn.locale, deps.timeZone),
+        closes: formatMoment(survey.closesAt, turn.locale, deps.timeZone),
       }),
     );
     const choices: Choice[][] = open.map((survey) => [{ label: localized(survey.title, turn.locale), action: `surveys:open:${survey.id}` }]);
@@ -45,7 +46,7 @@ export function createSurveyList(deps: SurveysDeps) {
     const choices: Choice[][] = [];
     if (isAnswerable(survey, clock.now())) {
       lines.push(
-        turn.t("surveys:facts", { count: survey.questions.length, closes: formatDate(survey.closesAt, turn.locale, deps.timeZone) }),
+        turn.t("surveys:facts", { count: survey.questions.length, closes: formatMoment(survey.closesAt, turn.locale, deps.timeZone) }),
         survey.anonymous ? turn.t("surveys:privacy-anonymous") : turn.t("surveys:privacy-named", { organiser: deps.organiser }),
       );
       const draft = await surveys.getDraft(survey.id, turn.resident.id);

@@ -92,7 +92,7 @@ describe("from a resident's idea to a published result", () => {
 
   it("shows the result under Results and the idea's path with the council's statements", async () => {
     const results = await f.h.press(bert, "results:open");
-    expect(results[0]!.choices[0]!.label).toMatch(/^Bänke am Wanderweg kommen \(\d{4}-\d{2}-\d{2}\)$/);
+    expect(results[0]!.choices[0]!.label).toMatch(/^Bänke am Wanderweg kommen \([A-Z][a-z]{2} \d{1,2}, \d{4}\)$/); // the local day, in the reader's format
     const post = await f.h.press(bert, results[0]!.choices[0]!.action);
     expect(post[0]!.text).toContain("Der Bürgerrat empfiehlt");
     const open = post[0]!.choices.find((c) => c.action === `ideas:show:${ideaId}`)!;

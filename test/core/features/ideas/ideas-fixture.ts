@@ -62,6 +62,7 @@ export async function createIdeasFixture(
       stores = createIdeaStores(access);
       return createIdeasFeatures({
         ...stores,
+        timeZone: "Europe/Berlin",
         areas: foundation.areas,
         residents: foundation.residents,
         publisher,

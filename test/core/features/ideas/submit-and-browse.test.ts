@@ -128,7 +128,7 @@ describe("the proposal list and an idea's page", () => {
     const detail = await f.h.press(bert, "ideas:show:1");
     expect(detail[0]!.text).toContain("Sitzbank am Dorfteich");
     expect(detail[0]!.text).toContain("Status: published");
-    expect(detail[0]!.text).toMatch(/\d{4}-\d{2}-\d{2}: waiting for moderation/);
+    expect(detail[0]!.text).toMatch(/[A-Z][a-z]{2} \d{1,2}, \d{4}: waiting for moderation/);
     expect(detail[0]!.choices.map((c) => c.action)).toEqual(expect.arrayContaining(["ideas:sup:1", "ideas:fol:1", "ideas:rep:1"]));
   });
 

@@ -22,7 +22,7 @@ beforeAll(async () => {
     features: ({ access, stores: foundation, translator, clock }) => {
       surveys = createSurveyStore(access);
       return [
-        createSurveysFeature({ surveys, areas: foundation.areas, publisher, translator, clock, charts: { render: renderBarChart }, organiser: "Gemeinde", audit: createAuditStore(access) }),
+        createSurveysFeature({ surveys, areas: foundation.areas, publisher, translator, clock, charts: { render: renderBarChart }, organiser: "Gemeinde", audit: createAuditStore(access), timeZone: "Europe/Berlin" }),
         ...createIdeasFeatures({
           ...createIdeaStores(access),
           areas: foundation.areas,
@@ -32,6 +32,7 @@ beforeAll(async () => {
           clock,
           config: DEFAULT_IDEAS_CONFIG,
           publishedSurveys: surveys,
+          timeZone: "Europe/Berlin",
         }),
       ];
     },

@@ -52,6 +52,7 @@ export async function createRecordingSurveys(options: {
     },
   };
   const feature = createSurveysFeature({
+    timeZone: "Europe/Berlin",
     surveys: store,
     audit: createAuditStore(access),
     areas: createAreaStore(access),
