@@ -65,7 +65,7 @@ async function mergeIdeaParticipation(db: Db, fromId: number, intoId: number): P
   await db.newsItem.updateMany({ where: { authorResidentId: fromId }, data: { authorResidentId: intoId } });
   const [supports, follows] = await Promise.all([
     db.support.findMany({ where: { residentId: fromId }, select: { ideaId: true, createdAt: true } }),
-    db.follow.findMany({ where: { residentId: fromId }, select: { ideaId: true, createdAt: true } }),
+    db.follow.findMany({ where: { residentId: fromId }, select: { ideaId: true, createdAt: true, viaSupport: true } }),
   ]);
   if (supports.length > 0) {
     await db.support.createMany({ data: supports.map((s) => ({ ...s, residentId: intoId })), skipDuplicates: true });

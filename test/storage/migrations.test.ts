@@ -93,7 +93,7 @@ describe("applyMigrations on PGlite", () => {
       const tables = await pglite.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public'");
       expect(tables.rows.map((row) => row.tablename)).toEqual(expect.arrayContaining([...foundationTables, "_prisma_migrations"]));
       const recorded = await pglite.query<{ migration_name: string }>(
-        "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL",
+        "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name",
       );
       expect(recorded.rows.map((row) => row.migration_name)).toEqual(first.applied);
       process.stderr.write(`[timing] migrate PGlite in memory: ${firstMs.toFixed(0)} ms (excluding PGlite start)\n`);

@@ -17,7 +17,7 @@ import { actorOf } from "./ideas/access.js";
 import { fileReport } from "./ideas/participation.js";
 import { newsPhotoChoices, parseEventDate, renderNews, shortNewsText } from "./news-format.js";
 import { announcePendingNews, photoOfNews, publishNews, type NewsModerationDeps } from "./news-moderation.js";
-import { askForPhoto, keepPhoto } from "./photo-step.js";
+import { askForPhoto, imageOf, keepPhoto, photoIdIn, storedPhoto } from "./photo-step.js";
 import { areaChoices, pickArea } from "./preference-choices.js";
 
 export interface InitiativesDeps extends NewsModerationDeps {
@@ -250,7 +250,98 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
 
   async function askText(turn: Turn, initiative: Initiative): Promise<void> {
     turn.enter(FEATURE, "text", { initiativeId: initiative.id });
-    turn.say("initiatives:post-text", { name: initiative.name });
+    turn.say("initiatives:post-text", { name: initiative.name }, [cancelPostRow(turn)]);
+  }
+
+  /** Every step of writing news can be left; nothing is submitted before "Send" on the preview. */
+  const cancelPostRow = (turn: Turn) => [{ label: turn.t("initiatives:post-cancel"), action: `${FEATURE}:pcancel` }];
+  /** While one part is changed from the preview: back to it unchanged, or discard the draft. */
+  const editRows = (turn: Turn) => [[{ label: turn.t("initiatives:post-back-to-preview"), action: `${FEATURE}:pedit:back` }], cancelPostRow(turn)];
+  const editing = (turn: Turn): boolean => turn.state.data["editing"] === true;
+  const stepRows = (turn: Turn) => (editing(turn) ? editRows(turn) : [cancelPostRow(turn)]);
+  const POST_STEPS = ["text", "date", "place", "photo", "confirm"];
+  const isPosting = (turn: Turn): boolean => turn.state.flow === FEATURE && POST_STEPS.includes(turn.state.step ?? "");
+
+  /** The draft as the flow keeps it: text, event date (ISO), place and photo id. */
+  function postDraft(data: Readonly<Record<string, unknown>>) {
+    return {
+      text: typeof data["text"] === "string" ? data["text"] : "",
+      eventDate: typeof data["eventDate"] === "string" ? new Date(data["eventDate"]) : null,
+      place: typeof data["place"] === "string" ? data["place"] : null,
+      photoId: photoIdIn(data) ?? null,
+    };
+  }
+
+  /**
+   * The news as followers will see it, with Send / Change / Cancel: nothing is submitted (and no
+   * moderator or follower told) before the manager sends it.
+   */
+  async function preview(turn: Turn, initiative: Initiative, data: Readonly<Record<string, unknown>>): Promise<void> {
+    const { editing: _done, ...kept } = data;
+    turn.enter(FEATURE, "confirm", kept);
+    const draft = postDraft(kept);
+    const image = await imageOf(deps.photos, draft.photoId, turn.t("initiatives:news-photo-alt", { name: initiative.name }));
+    const html = [
+      turn.t("initiatives:post-preview"),
+      renderNews(deps.translator, turn.locale, draft, initiative.name),
+      turn.t(initiative.trusted ? "initiatives:post-preview-trusted" : "initiatives:post-preview-moderated"),
+    ].join("\n\n");
+    turn.reply({
+      html,
+      choices: [
+        [{ label: turn.t("initiatives:post-send"), action: `${FEATURE}:psend` }],
+        [{ label: turn.t("initiatives:post-change"), action: `${FEATURE}:pchange` }],
+        cancelPostRow(turn),
+      ],
+      ...(image ? { image } : {}),
+    });
+  }
+
+  /** "Change" on the preview: which part; each answer returns to the preview, the rest stays. */
+  async function changePart(turn: Turn, part: string | undefined): Promise<void> {
+    const initiative = await postingFor(turn);
+    if (!initiative) return;
+    const data = turn.state.data;
+    switch (part) {
+      case undefined:
+        turn.say("initiatives:post-change-which", {}, [
+          [
+            { label: turn.t("initiatives:post-change-text"), action: `${FEATURE}:pedit:text` },
+            { label: turn.t("initiatives:post-change-date"), action: `${FEATURE}:pedit:date` },
+          ],
+          [
+            { label: turn.t("initiatives:post-change-place"), action: `${FEATURE}:pedit:place` },
+            { label: turn.t("initiatives:post-change-photo"), action: `${FEATURE}:pedit:photo` },
+          ],
+          ...editRows(turn),
+        ]);
+        return;
+      case "back":
+        return preview(turn, initiative, data);
+      case "text":
+        turn.enter(FEATURE, "text", { ...data, editing: true });
+        turn.say("initiatives:post-new-text", { max: MAX_NEWS_LENGTH }, editRows(turn));
+        return;
+      case "date":
+        turn.enter(FEATURE, "date", { ...data, editing: true });
+        turn.say("initiatives:post-date", { skip: SKIP }, editRows(turn));
+        return;
+      case "place":
+        turn.enter(FEATURE, "place", { ...data, editing: true });
+        turn.say("initiatives:post-place", { skip: SKIP }, editRows(turn));
+        return;
+      case "photo":
+        turn.enter(FEATURE, "photo", { ...data, editing: true });
+        askForPhoto(turn, "initiatives:post-photo", { skip: SKIP }, photoChoices(turn));
+        return;
+      default:
+        turn.say("common:stale-action");
+    }
+  }
+
+  function cancelPost(turn: Turn): void {
+    turn.leave();
+    turn.say("initiatives:post-cancelled");
   }
 
   /** The initiative the manager is posting for, if they still manage it; otherwise answers. */
@@ -266,7 +357,7 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
     return initiative;
   }
 
-  const photoChoices = (turn: Turn) => [[{ label: turn.t("initiatives:post-without-photo"), action: `${FEATURE}:nophoto` }]];
+  const photoChoices = (turn: Turn) => [[{ label: turn.t("initiatives:post-without-photo"), action: `${FEATURE}:nophoto` }], ...stepRows(turn)];
 
   async function handlePostText(turn: Turn, text: string): Promise<void> {
     const data = turn.state.data;
@@ -279,30 +370,39 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
     const value = text.trim();
     if (turn.state.step === "text") {
       if (value.length === 0 || value.length > MAX_NEWS_LENGTH) {
-        turn.say("initiatives:post-text-length", { max: MAX_NEWS_LENGTH });
+        turn.say("initiatives:post-text-length", { max: MAX_NEWS_LENGTH }, stepRows(turn));
         return;
       }
+      if (editing(turn)) return preview(turn, initiative, { ...data, text: value });
       turn.enter(FEATURE, "date", { ...data, text: value });
-      turn.say("initiatives:post-date", { skip: SKIP });
+      turn.say("initiatives:post-date", { skip: SKIP }, [cancelPostRow(turn)]);
       return;
     }
     if (turn.state.step === "date") {
       const date = value === SKIP ? null : parseEventDate(value);
       if (date === undefined) {
-        turn.say("initiatives:post-date-invalid", { skip: SKIP });
+        turn.say("initiatives:post-date-invalid", { skip: SKIP }, stepRows(turn));
         return;
       }
-      turn.enter(FEATURE, "place", { ...data, eventDate: date ? date.toISOString() : null });
-      turn.say("initiatives:post-place", { skip: SKIP });
+      const eventDate = date ? date.toISOString() : null;
+      if (editing(turn)) return preview(turn, initiative, { ...data, eventDate });
+      turn.enter(FEATURE, "place", { ...data, eventDate });
+      turn.say("initiatives:post-place", { skip: SKIP }, [cancelPostRow(turn)]);
       return;
     }
     if (turn.state.step === "place") {
-      turn.enter(FEATURE, "photo", { ...data, place: value === SKIP || value === "" ? null : value.slice(0, 200) });
+      const place = value === SKIP || value === "" ? null : value.slice(0, 200);
+      if (editing(turn)) return preview(turn, initiative, { ...data, place });
+      turn.enter(FEATURE, "photo", { ...data, place });
       askForPhoto(turn, "initiatives:post-photo", { skip: SKIP }, photoChoices(turn));
       return;
     }
+    if (turn.state.step === "confirm") {
+      turn.say("initiatives:post-use-choices");
+      return preview(turn, initiative, data);
+    }
     // step "photo": text instead of a photo
-    if (value === SKIP) return finishPost(turn, initiative, null);
+    if (value === SKIP) return preview(turn, initiative, withoutPhoto(data));
     askForPhoto(turn, "initiatives:post-photo", { skip: SKIP }, photoChoices(turn));
   }
 
@@ -315,20 +415,30 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
     const initiative = await postingFor(turn);
     if (!initiative) return;
     const photoId = await keepPhoto(deps.photos, turn, photo, photoChoices(turn));
-    if (photoId !== undefined) await finishPost(turn, initiative, photoId);
+    if (photoId !== undefined) await preview(turn, initiative, { ...turn.state.data, photoId });
   }
 
-  async function finishPost(turn: Turn, initiative: Initiative, photoId: number | null): Promise<void> {
-    const data = turn.state.data;
-    const eventDate = typeof data["eventDate"] === "string" ? new Date(data["eventDate"]) : null;
+  const withoutPhoto = (data: Readonly<Record<string, unknown>>) => {
+    const { photoId: _dropped, ...rest } = data;
+    return rest;
+  };
+
+  /** "Send" on the preview: submits the news as previewed (for moderation unless trusted). */
+  async function finishPost(turn: Turn, initiative: Initiative): Promise<void> {
+    const { text, eventDate, place, photoId } = postDraft(turn.state.data);
+    if (text.length === 0) {
+      turn.leave();
+      turn.say("common:stale-action");
+      return;
+    }
     const item = await deps.initiatives.addNews({
       initiativeId: initiative.id,
       authorId: turn.event.senderId,
       authorResidentId: turn.resident.id,
-      text: String(data["text"] ?? ""),
+      text,
       eventDate,
-      place: typeof data["place"] === "string" ? data["place"] : null,
-      photoId,
+      place,
+      photoId: (await storedPhoto(deps.photos, photoId))?.id ?? null,
       status: initiative.trusted ? "published" : "pending",
       now: deps.clock.now(),
     });
@@ -371,7 +481,7 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
   return {
     id: FEATURE,
     menuEntries: [{ order: 30, labelKey: "menu:initiatives", action: `${FEATURE}:open` }],
-    contributions: ["follow", "report", "repx", "post", "setmode"],
+    contributions: ["follow", "report", "repx", "post", "psend", "setmode"],
     commands: [
       { name: "initiatives", scope: "private", descriptionKey: "initiatives:command", run: (turn) => turn.dispatch(`${FEATURE}:open`) },
       {
@@ -441,8 +551,22 @@ export function createInitiativesFeature(deps: InitiativesDeps): Feature {
         case "nophoto": {
           if (turn.state.flow !== FEATURE || turn.state.step !== "photo") return turn.say("common:stale-action");
           const initiative = await postingFor(turn);
-          return initiative ? finishPost(turn, initiative, null) : undefined;
+          return initiative ? preview(turn, initiative, withoutPhoto(turn.state.data)) : undefined;
         }
+        case "psend": {
+          if (turn.state.flow !== FEATURE || turn.state.step !== "confirm") return turn.say("common:stale-action");
+          const initiative = await postingFor(turn);
+          return initiative ? finishPost(turn, initiative) : undefined;
+        }
+        case "pchange":
+          if (turn.state.flow !== FEATURE || turn.state.step !== "confirm") return turn.say("common:stale-action");
+          return changePart(turn, undefined);
+        case "pedit":
+          if (!isPosting(turn) || (turn.state.step !== "confirm" && !editing(turn))) return turn.say("common:stale-action");
+          return changePart(turn, args[0] ?? "");
+        case "pcancel":
+          if (!isPosting(turn)) return turn.say("common:stale-action");
+          return cancelPost(turn);
         case "post": {
           const initiative = await deps.initiatives.get(id);
           if (!initiative || !managedInitiativeIds(await turn.roles()).includes(id)) return turn.say("initiatives:not-a-manager");

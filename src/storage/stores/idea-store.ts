@@ -154,11 +154,20 @@ export function createIdeaStore(db: PrismaAccess): IdeaStore {
     async support(ideaId, residentId) {
       // ON CONFLICT DO NOTHING: a unique violation would abort the whole PostgreSQL transaction.
       const { count } = await db.client().support.createMany({ data: [{ ideaId, residentId }], skipDuplicates: true });
-      await db.client().follow.createMany({ data: [{ ideaId, residentId }], skipDuplicates: true });
+      // A follow the resident already had stays theirs; a new one goes again with the support.
+      await db.client().follow.createMany({ data: [{ ideaId, residentId, viaSupport: true }], skipDuplicates: true });
       return count === 1;
+    },
+    async withdrawSupport(ideaId, residentId) {
+      const { count } = await db.client().support.deleteMany({ where: { ideaId, residentId } });
+      if (count === 0) return { withdrawn: false, unfollowed: false };
+      const follows = await db.client().follow.deleteMany({ where: { ideaId, residentId, viaSupport: true } });
+      return { withdrawn: true, unfollowed: follows.count > 0 };
     },
     async follow(ideaId, residentId) {
       const { count } = await db.client().follow.createMany({ data: [{ ideaId, residentId }], skipDuplicates: true });
+      // Following on purpose makes a follow that came with a support the resident's own.
+      if (count === 0) await db.client().follow.updateMany({ where: { ideaId, residentId, viaSupport: true }, data: { viaSupport: false } });
       return count === 1;
     },
     async unfollow(ideaId, residentId) {

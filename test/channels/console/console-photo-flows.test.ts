@@ -182,7 +182,10 @@ describe("photos in the terminal chat", () => {
     const prompt = await type("-");
     expect(all(prompt)).toContain("Foto dazu zeigen");
     expect(all(prompt)).toContain(HINT);
-    expect(all(await type(`file://${join(cwd, "bank.png")}`))).toContain("geprüft");
+    const preview = await type(`file://${join(cwd, "bank.png")}`);
+    expect(all(preview)).toContain("Vorschau");
+    expect(await h.db.prisma.newsItem.count({ where: { initiativeId: initiative.id } })).toBe(0);
+    expect(all(await type("1"))).toContain("geprüft"); // 1. Senden
     const item = await h.db.prisma.newsItem.findFirstOrThrow({ where: { initiativeId: initiative.id }, include: { photo: true } });
     expect(await samePicture(item.photo!.bytes, png, 0)).toBe(true);
   });

@@ -126,14 +126,22 @@ describe("news by managers", () => {
     await h.send(manager, "27.03.2027 19:30");
     const photoStep = await h.send(manager, "Festplatz");
     expect(photoStep[0]!.text).toContain("Foto dazu zeigen");
-    expect(photoStep[0]!.choices.map((c) => c.action)).toEqual(["initiatives:nophoto"]);
+    expect(photoStep[0]!.choices.map((c) => c.action)).toEqual(["initiatives:nophoto", "initiatives:pcancel"]);
     // Marked, so the terminal can say how to attach one; the same for the request to try again.
     expect(photoStep[0]!.message.awaitsPhoto).toBe(true);
     const tooLarge = await h.sendPhoto(manager, { status: "too-large" });
     expect(tooLarge[0]!.text).toContain("höchstens 5 MB");
     expect(tooLarge[0]!.message.awaitsPhoto).toBe(true);
     expect(await h.db.prisma.newsItem.count({ where: { initiativeId: ffw } })).toBe(0);
-    const done = await h.sendPhoto(manager, { status: "ok", bytes: newsPhoto, mimeType: "image/png" });
+    const preview = await h.sendPhoto(manager, { status: "ok", bytes: newsPhoto, mimeType: "image/png" });
+    // Nothing is submitted before the manager sends the preview.
+    expect(preview[0]!.text).toContain("Vorschau");
+    expect(preview[0]!.text).toContain("Osterfeuer <am> Samstag");
+    expect(preview[0]!.text).toContain("vor der Veröffentlichung geprüft");
+    expect(Buffer.from(preview[0]!.message.image!.bytes)).toEqual(Buffer.from(newsPhoto));
+    expect(preview[0]!.choices.map((c) => c.action)).toEqual(["initiatives:psend", "initiatives:pchange", "initiatives:pcancel"]);
+    expect(await h.db.prisma.newsItem.count({ where: { initiativeId: ffw } })).toBe(0);
+    const done = await h.press(manager, "initiatives:psend");
     const item = await h.db.prisma.newsItem.findFirstOrThrow({ where: { initiativeId: ffw }, include: { photo: true } });
     expect(Buffer.from(item.photo!.bytes)).toEqual(Buffer.from(newsPhoto));
     expect(done[0]!.text).toBe(`Danke! Ihre Neuigkeit (Nr. ${item.id}) wird vor der Veröffentlichung geprüft.`);
@@ -199,13 +207,80 @@ describe("news by managers", () => {
     expect(texts(early)[0]).toContain("nachdem Sie Text, Datum und Ort angegeben haben");
     await h.send(manager, "-");
     await h.send(manager, "-");
-    expect(texts(await h.send(manager, "-"))).toEqual(["Ihre Neuigkeit ist veröffentlicht und wird jetzt verteilt."]);
+    const preview = await h.send(manager, "-");
+    expect(texts(preview)[0]).toContain("sofort veröffentlicht");
+    expect(preview[0]!.message.image).toBeUndefined();
+    expect(texts(await h.press(manager, "initiatives:psend"))).toEqual(["Ihre Neuigkeit ist veröffentlicht und wird jetzt verteilt."]);
     const latest = await h.db.prisma.broadcast.findFirstOrThrow({ orderBy: { id: "desc" }, include: { deliveries: true, contents: true } });
     expect(latest.deliveries.map((d) => d.chatId)).toEqual(["-900"]);
     expect(latest.contents.every((c) => c.image === null)).toBe(true);
     // The manager's post is recorded with the initiative; published at once, as it is trusted.
     const news = await h.db.prisma.newsItem.findFirstOrThrow({ orderBy: { id: "desc" } });
     expect(await h.db.prisma.auditLog.count({ where: { action: "news.submit_published", targetType: "news", targetId: String(news.id) } })).toBe(1);
+  });
+
+  it("lets the manager change text, date, place and photo on the preview, keeping the rest", async () => {
+    await h.press(manager, `initiatives:post:${ffw}`);
+    await h.send(manager, "Maibaum aufstellen");
+    await h.send(manager, "01.05.2027 10:00");
+    await h.send(manager, "Dorfplatz");
+    let r = await h.sendPhoto(manager, { status: "ok", bytes: newsPhoto, mimeType: "image/png" });
+    r = await h.press(manager, "initiatives:pchange");
+    expect(r[0]!.choices.map((c) => c.label)).toEqual(["Text", "Datum", "Ort", "Foto", "Zurück zur Vorschau", "Abbrechen"]);
+    r = await h.press(manager, "initiatives:pedit:text");
+    r = await h.send(manager, "Maibaum aufstellen mit Musik");
+    expect(r[0]!.text).toContain("Maibaum aufstellen mit Musik");
+    expect(r[0]!.text).toContain("Wann: 01.05.2027 10:00");
+    expect(Buffer.from(r[0]!.message.image!.bytes)).toEqual(Buffer.from(newsPhoto));
+    await h.press(manager, "initiatives:pchange");
+    await h.press(manager, "initiatives:pedit:date");
+    expect(texts(await h.send(manager, "kein Datum"))[0]).toContain("nicht als Datum erkannt");
+    r = await h.send(manager, "02.05.2027 11:00");
+    expect(r[0]!.text).toContain("Wann: 02.05.2027 11:00");
+    await h.press(manager, "initiatives:pchange");
+    await h.press(manager, "initiatives:pedit:place");
+    r = await h.send(manager, "Festwiese");
+    expect(r[0]!.text).toContain("Wo: Festwiese");
+    // A text on the preview changes nothing and shows it again.
+    r = await h.send(manager, "Senden bitte");
+    expect(texts(r)[0]).toContain("Bitte wählen Sie unter der Vorschau");
+    expect(r[1]!.text).toContain("Maibaum aufstellen mit Musik");
+    await h.press(manager, "initiatives:pchange");
+    await h.press(manager, "initiatives:pedit:photo");
+    r = await h.press(manager, "initiatives:nophoto");
+    expect(r[0]!.message.image).toBeUndefined();
+    expect(await h.db.prisma.newsItem.count({ where: { text: { startsWith: "Maibaum" } } })).toBe(0);
+    await h.press(manager, "initiatives:psend");
+    const item = await h.db.prisma.newsItem.findFirstOrThrow({ where: { text: { startsWith: "Maibaum" } } });
+    expect(item).toMatchObject({ text: "Maibaum aufstellen mit Musik", place: "Festwiese", photoId: null, status: "pending" });
+    expect(item.eventDate?.toISOString().slice(0, 10)).toBe("2027-05-02");
+    // The preview's buttons do nothing once it was sent.
+    expect(texts(await h.press(manager, "initiatives:psend"))[0]).not.toContain("geprüft");
+    expect(await h.db.prisma.newsItem.count({ where: { text: { startsWith: "Maibaum" } } })).toBe(1);
+    // Out of the way of the moderation queue counted below.
+    await h.db.prisma.newsItem.delete({ where: { id: item.id } });
+  });
+
+  it("discards the draft on cancel, at the preview or at any step, and says so", async () => {
+    const before = await h.db.prisma.newsItem.count();
+    const broadcasts = await h.db.prisma.broadcast.count();
+    await h.press(manager, `initiatives:post:${chor}`);
+    await h.send(manager, "Konzert im Herbst");
+    await h.send(manager, "-");
+    await h.send(manager, "-");
+    let r = await h.send(manager, "-");
+    expect(texts(r)[0]).toContain("Vorschau");
+    r = await h.press(manager, "initiatives:pcancel");
+    expect(texts(r)).toEqual(["Die Neuigkeit wurde verworfen; es wurde nichts gesendet."]);
+    expect(texts(await h.press(manager, "initiatives:psend"))[0]).not.toContain("veröffentlicht");
+
+    const prompt = await h.press(manager, `initiatives:post:${chor}`);
+    expect(prompt[0]!.choices.map((c) => c.label)).toEqual(["Abbrechen"]);
+    await h.send(manager, "Noch ein Konzert");
+    r = await h.press(manager, "initiatives:pcancel");
+    expect(texts(r)[0]).toContain("verworfen");
+    expect(await h.db.prisma.newsItem.count()).toBe(before);
+    expect(await h.db.prisma.broadcast.count()).toBe(broadcasts);
   });
 
   it("shows the latest news of what a resident follows", async () => {
@@ -332,6 +407,7 @@ describe("news moderation", () => {
     await h.send(manager, "-");
     await h.send(manager, "-");
     await h.press(manager, "initiatives:nophoto");
+    await h.press(manager, "initiatives:psend");
     return (await h.db.prisma.newsItem.findFirstOrThrow({ where: { text }, orderBy: { id: "desc" } })).id;
   }
 

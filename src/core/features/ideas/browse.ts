@@ -95,9 +95,8 @@ export function createBrowse(deps: IdeasDeps) {
     const rows: Choice[][] = [];
     if (isPublic(idea.status)) {
       const row: Choice[] = [];
-      if (!viewer.supported && idea.authorId !== turn.resident.id) {
-        row.push({ label: turn.t("ideas:support"), action: `ideas:sup:${idea.id}` });
-      }
+      if (viewer.supported) row.push({ label: turn.t("ideas:withdraw-support"), action: `ideas:unsup:${idea.id}` });
+      else if (idea.authorId !== turn.resident.id) row.push({ label: turn.t("ideas:support"), action: `ideas:sup:${idea.id}` });
       row.push(
         viewer.following
           ? { label: turn.t("ideas:unfollow"), action: `ideas:unf:${idea.id}` }

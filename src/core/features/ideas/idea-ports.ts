@@ -55,6 +55,12 @@ export interface IdeaStore {
   setRank(ideaId: number, rank: number | null): Promise<boolean>;
   /** Supports (and follows) the idea; false when the resident had supported it before. */
   support(ideaId: number, residentId: number): Promise<boolean>;
+  /**
+   * Ends the resident's support; the follow that supporting created ends with it, a follow the
+   * resident chose themselves stays. `withdrawn` is false when there was no support.
+   */
+  withdrawSupport(ideaId: number, residentId: number): Promise<{ readonly withdrawn: boolean; readonly unfollowed: boolean }>;
+  /** Follows the idea on purpose (a follow that came with a support then outlasts its withdrawal). */
   follow(ideaId: number, residentId: number): Promise<boolean>;
   unfollow(ideaId: number, residentId: number): Promise<boolean>;
   viewerState(ideaId: number, residentId: number): Promise<{ readonly supported: boolean; readonly following: boolean }>;

@@ -50,6 +50,8 @@ export function createIdeasFeature(deps: IdeasDeps): Feature {
           return submit.chooseArea(turn, args[0]);
         case "cat":
           return submit.chooseCategory(turn, args[0]);
+        case "edit":
+          return submit.edit(turn, args[0]);
         case "nophoto":
           return submit.skipPhoto(turn);
         case "send":
@@ -64,6 +66,8 @@ export function createIdeasFeature(deps: IdeasDeps): Feature {
         }
         case "sup":
           return participation.support(turn, id);
+        case "unsup":
+          return participation.withdrawSupport(turn, id);
         case "fol":
           return participation.follow(turn, id, true);
         case "unf":

@@ -46,6 +46,15 @@ export function createParticipation(deps: IdeasDeps) {
     ]);
   }
 
+  /** Withdraws a support; the count follows, and so does the follow that supporting created. */
+  async function withdrawSupport(turn: Turn, ideaId: number | undefined): Promise<void> {
+    const idea = await publicIdea(turn, ideaId);
+    if (!idea) return;
+    const { withdrawn, unfollowed } = await deps.ideas.withdrawSupport(idea.id, turn.resident.id);
+    const key = !withdrawn ? "ideas:not-supported" : unfollowed ? "ideas:support-withdrawn-unfollowed" : "ideas:support-withdrawn";
+    turn.say(key, { id: idea.id, title: idea.title }, [[{ label: turn.t("ideas:open-idea"), action: `ideas:show:${idea.id}` }]]);
+  }
+
   async function follow(turn: Turn, ideaId: number | undefined, on: boolean): Promise<void> {
     const idea = await publicIdea(turn, ideaId);
     if (!idea) return;
@@ -75,7 +84,7 @@ export function createParticipation(deps: IdeasDeps) {
     await fileReport(deps, turn, "idea", idea.id, idea.areaId, idea.title, reason?.slice(0, REASON_MAX) ?? null);
   }
 
-  return { support, follow, askReportReason, report };
+  return { support, withdrawSupport, follow, askReportReason, report };
 }
 
 /**

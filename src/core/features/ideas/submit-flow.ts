@@ -22,6 +22,16 @@ interface Draft {
 
 const cancelRow = (turn: Turn): Choice[] => [{ label: turn.t("ideas:cancel"), action: "ideas:cancel" }];
 
+/** What the preview lets the resident change before sending: `ideas:edit:<part>`. */
+export const EDITABLE_PARTS = ["title", "text", "area", "cat"] as const;
+export type EditablePart = (typeof EDITABLE_PARTS)[number];
+
+/** True while the resident changes one part from the preview: the next answer returns to it. */
+const editing = (turn: Turn): boolean => turn.state.data.editing === true;
+
+/** Under an edit prompt: back to the unchanged preview, or cancel the whole idea. */
+const editRows = (turn: Turn): Choice[][] => [[{ label: turn.t("ideas:back-to-preview"), action: "ideas:edit:back" }], cancelRow(turn)];
+
 function draftOf(turn: Turn): Draft {
   const data = turn.state.data;
   return {
@@ -83,19 +93,56 @@ export function createSubmitFlow(deps: IdeasDeps) {
     turn.say("ideas:ask-title", { min: config.titleMin, max: config.titleMax }, [cancelRow(turn)]);
   }
 
-  async function askArea(turn: Turn, draft: Draft): Promise<void> {
-    turn.enter(IDEAS_FLOW, "area", { ...draft });
+  async function askArea(turn: Turn, draft: Draft, edit = false): Promise<void> {
+    turn.enter(IDEAS_FLOW, "area", { ...draft, ...(edit ? { editing: true } : {}) });
     const home = turn.resident.homeAreaId;
     const rows: Choice[][] = [];
     if (home !== null) rows.push([{ label: await areaName(deps, home, turn.locale), action: `ideas:area:${home}` }]);
-    rows.push([{ label: turn.t("ideas:other-area"), action: "ideas:areas" }], cancelRow(turn));
+    rows.push([{ label: turn.t("ideas:other-area"), action: "ideas:areas" }], ...(edit ? editRows(turn) : [cancelRow(turn)]));
     turn.say("ideas:ask-area", {}, rows);
   }
 
   async function listAreas(turn: Turn): Promise<void> {
     const areas = selectableAreas(await deps.areas.list());
     const choices = areas.map((a) => ({ label: a.name, action: `ideas:area:${a.id}` }));
-    turn.say("ideas:ask-area", {}, [...choiceRows(choices, 2), cancelRow(turn)]);
+    turn.say("ideas:ask-area", {}, [...choiceRows(choices, 2), ...(editing(turn) ? editRows(turn) : [cancelRow(turn)])]);
+  }
+
+  function askCategory(turn: Turn, draft: Draft, edit: boolean): void {
+    turn.enter(IDEAS_FLOW, "category", { ...draft, ...(edit ? { editing: true } : {}) });
+    const choices = config.categories.map((c) => ({ label: turn.t(`ideas:category-${c}`), action: `ideas:cat:${c}` }));
+    turn.say("ideas:ask-category", {}, [...choiceRows(choices, 2), ...(edit ? editRows(turn) : [cancelRow(turn)])]);
+  }
+
+  /**
+   * From the preview, changes one part of the draft; everything else (the photo too) stays, and
+   * the answer leads back to the preview. "back" shows the preview again unchanged.
+   */
+  async function edit(turn: Turn, part: string | undefined): Promise<void> {
+    const draft = draftOf(turn);
+    const fromEdit = editing(turn);
+    if ((turn.state.step !== "confirm" && !fromEdit) || !draft.title || !draft.description || !draft.category) {
+      turn.say("common:stale-action");
+      return;
+    }
+    switch (part) {
+      case "back":
+        return confirm(turn, draft);
+      case "title":
+        turn.enter(IDEAS_FLOW, "title", { ...draft, editing: true });
+        turn.say("ideas:ask-new-title", { min: config.titleMin, max: config.titleMax, title: draft.title }, editRows(turn));
+        return;
+      case "text":
+        turn.enter(IDEAS_FLOW, "description", { ...draft, editing: true });
+        turn.say("ideas:ask-new-description", { min: config.descriptionMin, max: config.descriptionMax }, editRows(turn));
+        return;
+      case "area":
+        return askArea(turn, draft, true);
+      case "cat":
+        return askCategory(turn, draft, true);
+      default:
+        turn.say("common:stale-action");
+    }
   }
 
   async function handleText(turn: Turn, text: string): Promise<void> {
@@ -103,9 +150,10 @@ export function createSubmitFlow(deps: IdeasDeps) {
     const value = text.trim();
     if (turn.state.step === "title") {
       if (value.length < config.titleMin || value.length > config.titleMax) {
-        turn.say("ideas:title-length", { min: config.titleMin, max: config.titleMax, length: value.length }, [cancelRow(turn)]);
+        turn.say("ideas:title-length", { min: config.titleMin, max: config.titleMax, length: value.length }, editing(turn) ? editRows(turn) : [cancelRow(turn)]);
         return;
       }
+      if (editing(turn)) return confirm(turn, { ...draft, title: value });
       turn.enter(IDEAS_FLOW, "description", { title: value });
       turn.say("ideas:ask-description", { min: config.descriptionMin, max: config.descriptionMax }, [cancelRow(turn)]);
     } else if (turn.state.step === "description") {
@@ -113,10 +161,11 @@ export function createSubmitFlow(deps: IdeasDeps) {
         turn.say(
           "ideas:description-length",
           { min: config.descriptionMin, max: config.descriptionMax, length: value.length },
-          [cancelRow(turn)],
+          editing(turn) ? editRows(turn) : [cancelRow(turn)],
         );
         return;
       }
+      if (editing(turn)) return confirm(turn, { ...draft, description: value });
       await askArea(turn, { ...draft, description: value });
     } else if (turn.state.step === "photo") {
       askForPhoto(turn, "ideas:ask-photo", {}, photoChoices(turn));
@@ -132,9 +181,8 @@ export function createSubmitFlow(deps: IdeasDeps) {
       turn.say("common:stale-action");
       return;
     }
-    turn.enter(IDEAS_FLOW, "category", { ...draft, areaId: area.id });
-    const choices = config.categories.map((c) => ({ label: turn.t(`ideas:category-${c}`), action: `ideas:cat:${c}` }));
-    turn.say("ideas:ask-category", {}, [...choiceRows(choices, 2), cancelRow(turn)]);
+    if (editing(turn)) return confirm(turn, { ...draft, areaId: area.id });
+    askCategory(turn, { ...draft, areaId: area.id }, false);
   }
 
   async function chooseCategory(turn: Turn, category: string | undefined): Promise<void> {
@@ -143,6 +191,7 @@ export function createSubmitFlow(deps: IdeasDeps) {
       turn.say("common:stale-action");
       return;
     }
+    if (editing(turn)) return confirm(turn, { ...draft, category });
     turn.enter(IDEAS_FLOW, "photo", { ...draft, category });
     askForPhoto(turn, "ideas:ask-photo", {}, photoChoices(turn));
   }
@@ -181,6 +230,17 @@ export function createSubmitFlow(deps: IdeasDeps) {
       { label: turn.t("ideas:send"), action: "ideas:send" },
       { label: turn.t("ideas:cancel"), action: "ideas:cancel" },
     ];
+    // A wrong category, place, title or text is fixed here instead of starting over.
+    const change: Choice[][] = [
+      [
+        { label: turn.t("ideas:edit-title"), action: "ideas:edit:title" },
+        { label: turn.t("ideas:edit-text"), action: "ideas:edit:text" },
+      ],
+      [
+        { label: turn.t("ideas:edit-area"), action: "ideas:edit:area" },
+        { label: turn.t("ideas:edit-category"), action: "ideas:edit:cat" },
+      ],
+    ];
     if (similar.length > 0) {
       const rows = similar.map((idea) => [
         { label: turn.label("ideas:support-instead", { id: idea.id, title: idea.title }), action: `ideas:sup:${idea.id}` },
@@ -188,7 +248,7 @@ export function createSubmitFlow(deps: IdeasDeps) {
       const list = similar
         .map((idea) => turn.t("ideas:similar-line", { id: idea.id, title: idea.title, count: idea.supportCount }))
         .join("\n");
-      turn.reply({ html: `${turn.t("ideas:similar-found")}\n${list}`, choices: [...rows, send], ...withImage });
+      turn.reply({ html: `${turn.t("ideas:similar-found")}\n${list}`, choices: [...rows, send, ...change], ...withImage });
       return;
     }
     const preview = turn.t("ideas:preview", {
@@ -197,7 +257,7 @@ export function createSubmitFlow(deps: IdeasDeps) {
       area: await areaName(deps, draft.areaId ?? null, turn.locale),
       category: turn.t(`ideas:category-${draft.category}`),
     });
-    turn.reply({ html: preview, choices: [send], ...withImage });
+    turn.reply({ html: preview, choices: [send, ...change], ...withImage });
   }
 
   async function send(turn: Turn): Promise<void> {
@@ -234,6 +294,7 @@ export function createSubmitFlow(deps: IdeasDeps) {
     listAreas,
     chooseArea,
     chooseCategory,
+    edit,
     handlePhoto,
     skipPhoto,
     send,

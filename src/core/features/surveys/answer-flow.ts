@@ -3,7 +3,7 @@ import { isAnswerable, isAnswered, localized, type DraftAnswer, type Survey, typ
 import { PAGE_CHARS, cutText, shortenedHtml } from "../../render/pager.js";
 import { escapeHtml, htmlToPlain } from "../../render/plain-text.js";
 import { SURVEYS_FEATURE, appliesTo, type SurveysDeps } from "./survey-deps.js";
-import { describeAnswer, questionMessage, scaleValues, textLimit } from "./question-view.js";
+import { describeAnswer, maxPicks, questionMessage, scaleValues, textLimit } from "./question-view.js";
 
 /** Characters of an answer the confirmation shows before shortening it (the stored answer stays whole). */
 export const ANSWER_PREVIEW = 300;
@@ -139,6 +139,18 @@ export function createAnswerFlow(deps: SurveysDeps) {
 
   const questionAt = (survey: Survey, draft: SurveyDraft): SurveyQuestion | undefined => survey.questions[draft.position];
 
+  /** How many answers a multiple-choice answer holds, "other" counted as one. */
+  const picksOf = (answer: DraftAnswer | undefined): number => (answer?.picks?.length ?? 0) + (answer?.other !== undefined ? 1 : 0);
+
+  /**
+   * A tick beyond the question's maximum is refused when it is made, not only at "Done", so the
+   * resident sees at once that they must untick one first; the answer stays as it was.
+   */
+  async function refuseBeyondMax(turn: Turn, survey: Survey, draft: SurveyDraft, question: SurveyQuestion): Promise<void> {
+    turn.say("surveys:pick-max", { count: maxPicks(question) });
+    await show(turn, survey, draft);
+  }
+
   async function pick(turn: Turn, surveyId: number, q: number, value: number): Promise<void> {
     const loaded = await current(turn, surveyId, q);
     if (!loaded) return;
@@ -166,6 +178,7 @@ export function createAnswerFlow(deps: SurveysDeps) {
     const previous = draft.answers[String(q)];
     const picks = new Set(previous?.picks ?? []);
     if (picks.has(position)) picks.delete(position);
+    else if (picksOf(previous) >= maxPicks(question)) return refuseBeyondMax(turn, survey, draft, question);
     else picks.add(position);
     const other = previous?.other;
     await store(turn, survey, draft, { picks: [...picks].sort((a, b) => a - b), ...(other !== undefined ? { other } : {}) }, false);
@@ -181,9 +194,9 @@ export function createAnswerFlow(deps: SurveysDeps) {
       return;
     }
     const answer = draft.answers[String(q)] ?? { picks: [] };
-    const count = (answer.picks?.length ?? 0) + (answer.other !== undefined ? 1 : 0);
+    const count = picksOf(answer);
     const min = question.minPicks ?? (question.required ? 1 : 0);
-    const max = question.maxPicks ?? question.options.length + (question.allowOther ? 1 : 0);
+    const max = maxPicks(question);
     if (count === 0 && !question.required) return store(turn, survey, draft, { skipped: true }, true);
     if (count < min || count > max) {
       turn.say("surveys:pick-count", { min, max, count });
@@ -206,10 +219,67 @@ export function createAnswerFlow(deps: SurveysDeps) {
       const { other: _dropped, ...rest } = previous;
       return store(turn, loaded.survey, loaded.draft, rest, false);
     }
+    if (question.type === "multiple" && picksOf(previous) >= maxPicks(question)) return refuseBeyondMax(turn, loaded.survey, loaded.draft, question);
+    const kept = question.type === "single" ? previous?.other : undefined;
     turn.enter(SURVEYS_FEATURE, "other", { s: surveyId, q });
     turn.say("surveys:other-prompt", { max: textLimit(question) }, [
+      // An "other" text written before going back can be kept as it is instead of typed again.
+      ...(kept !== undefined ? [[{ label: turn.t("surveys:keep-answer"), action: `surveys:keep:${surveyId}:${q}` }]] : []),
       [{ label: turn.t("surveys:cancel-other"), action: `surveys:start:${surveyId}` }],
     ]);
+  }
+
+  /**
+   * Keeps the free text (or "other" text) the question already has and moves on: after going
+   * back, a written answer need not be typed again, and skipping would erase it.
+   */
+  async function keep(turn: Turn, surveyId: number, q: number): Promise<void> {
+    const loaded = await current(turn, surveyId, q);
+    if (!loaded) return;
+    const { survey, draft } = loaded;
+    const question = questionAt(survey, draft);
+    const answer = draft.answers[String(q)];
+    const kept = question?.type === "text" ? answer?.text : question?.type === "single" ? answer?.other : undefined;
+    if (!question || !answer || kept === undefined) {
+      turn.say("common:stale-action");
+      return show(turn, survey, draft);
+    }
+    const next = { ...draft, position: draft.position + 1 };
+    await surveys.saveDraft(survey.id, turn.resident.id, next);
+    await show(turn, survey, next);
+  }
+
+  /**
+   * "1,2", "1 2" or "1, 3" on a multiple-choice question: the numbers of the options in the list
+   * last shown. They become the question's ticks (an "other" text stays); anything that is not an
+   * option's number, or more answers than allowed, is refused and changes nothing.
+   */
+  async function typedPicks(turn: Turn, survey: Survey, draft: SurveyDraft, question: SurveyQuestion, input: string): Promise<boolean> {
+    const match = /^\d{1,3}(?:\s*[,;]\s*\d{1,3}|\s+\d{1,3})+$/.exec(input);
+    if (!match) return false;
+    const numbers = input.split(/[\s,;]+/).filter((n) => n.length > 0).map(Number);
+    const prefix = `surveys:tog:${survey.id}:${question.position}:`;
+    const picks = new Set<number>();
+    const invalid: number[] = [];
+    for (const number of numbers) {
+      const action = turn.state.choices[number - 1];
+      const position = action?.startsWith(prefix) ? Number(action.slice(prefix.length)) : undefined;
+      if (position === undefined || !question.options.some((o) => o.position === position)) invalid.push(number);
+      else picks.add(position);
+    }
+    if (invalid.length > 0) {
+      turn.say("surveys:picks-invalid", { numbers: invalid.join(", "), count: invalid.length });
+      await show(turn, survey, draft);
+      return true;
+    }
+    const previous = draft.answers[String(question.position)];
+    const other = previous?.other;
+    if (picks.size + (other !== undefined ? 1 : 0) > maxPicks(question)) {
+      await refuseBeyondMax(turn, survey, draft, question);
+      return true;
+    }
+    await store(turn, survey, draft, { picks: [...picks].sort((a, b) => a - b), ...(other !== undefined ? { other } : {}) }, false);
+    return true;
   }
 
   async function back(turn: Turn, surveyId: number, q: number): Promise<void> {
@@ -241,6 +311,7 @@ export function createAnswerFlow(deps: SurveysDeps) {
     const { survey, draft } = loaded;
     const question = questionAt(survey, draft);
     const step = turn.state.step;
+    if (question?.type === "multiple" && step === "answer" && (await typedPicks(turn, survey, draft, question, input.trim()))) return;
     if (!question || (step !== "text" && step !== "other")) {
       turn.say("surveys:use-choices");
       return show(turn, survey, draft);
@@ -256,6 +327,7 @@ export function createAnswerFlow(deps: SurveysDeps) {
     if (step === "text") return store(turn, survey, draft, { text: value }, true);
     if (question.type === "single") return store(turn, survey, draft, { picks: [], other: value }, true);
     const previous = draft.answers[String(question.position)];
+    if (previous?.other === undefined && picksOf(previous) >= maxPicks(question)) return refuseBeyondMax(turn, survey, draft, question);
     await store(turn, survey, draft, { picks: previous?.picks ?? [], other: value }, false);
   }
 
@@ -277,7 +349,7 @@ export function createAnswerFlow(deps: SurveysDeps) {
     turn.say(`surveys:outcome-${outcome}`, { title }, [[{ label: turn.t("menu:back"), action: "menu:open" }]]);
   }
 
-  return { start, pick, toggle, done, askOther, back, skip, text, send };
+  return { start, pick, toggle, done, askOther, keep, back, skip, text, send };
 }
 
 export type AnswerFlow = ReturnType<typeof createAnswerFlow>;

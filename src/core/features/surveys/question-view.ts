@@ -34,11 +34,16 @@ export function scaleLabel(turn: Pick<Turn, "locale">, question: SurveyQuestion,
   return String(value);
 }
 
+/** The most answers a multiple-choice question takes: its `maxPicks`, else every option (and "other"). */
+export function maxPicks(question: SurveyQuestion): number {
+  return question.maxPicks ?? question.options.length + (question.allowOther ? 1 : 0);
+}
+
 function hintKey(question: SurveyQuestion): { key: string; values: Record<string, number> } {
   switch (question.type) {
     case "multiple": {
       const min = question.minPicks ?? (question.required ? 1 : 0);
-      const max = question.maxPicks ?? question.options.length + (question.allowOther ? 1 : 0);
+      const max = maxPicks(question);
       return { key: "surveys:hint-multiple", values: { min, max } };
     }
     case "text":
@@ -77,6 +82,8 @@ export function questionMessage(turn: Turn, survey: Survey, question: SurveyQues
       ]);
       break;
     case "text":
+      // After going back, the answer written before can be kept as it is; a new message replaces it.
+      if (answer?.text !== undefined) rows.push([{ label: turn.t("surveys:keep-answer"), action: `surveys:keep:${s}:${q}` }]);
       break;
   }
   const navigation: Choice[] = [];
@@ -96,6 +103,7 @@ export function questionMessage(turn: Turn, survey: Survey, question: SurveyQues
     const shown = turn.t("surveys:current-text", { text: cutText(whole, CURRENT_TEXT_PREVIEW) });
     const length = new Intl.NumberFormat(turn.locale).format(whole.length);
     lines.push(whole.length > CURRENT_TEXT_PREVIEW ? `${shown} ${turn.t("common:shortened", { count: whole.length, length })}` : shown);
+    lines.push(turn.t("surveys:keep-or-replace"));
   }
   return { html: lines.join("\n"), choices: rows };
 }

@@ -12,7 +12,7 @@ import { ADMIN_TEXT_PAGES, RESIDENT_TEXT_PAGES, WHOLE_TEXT_VERBS, createSurveyRe
  * commands.
  *
  * Actions (all "surveys:…", at most about 30 characters): list, open:S, start:S, change:S,
- * pick:S:Q:V, tog:S:Q:P, other:S:Q, done:S:Q, back:S:Q, skip:S:Q, send:S, res:S, and for the
+ * pick:S:Q:V, tog:S:Q:P, other:S:Q, keep:S:Q, done:S:Q, back:S:Q, skip:S:Q, send:S, res:S, and for the
  * paged lists ovp:N (admin overview), atp:S:N / rtp:S:N (free texts for admins / residents) and
  * txa:S:A / txr:S:A (one free text whole, from the admin's or a resident's list) — S is the survey id, Q the question position, V an option position
  * or a scale / yes-no value, P an option position, N a page, A a free text's answer id.
@@ -96,6 +96,8 @@ export function createSurveysFeature(deps: SurveysDeps): Feature {
           return flow.askOther(turn, s, q);
         case "done":
           return flow.done(turn, s, q);
+        case "keep":
+          return flow.keep(turn, s, q);
         case "back":
           return flow.back(turn, s, q);
         case "skip":

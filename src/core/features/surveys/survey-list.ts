@@ -21,14 +21,29 @@ export function createSurveyList(deps: SurveysDeps) {
       return;
     }
     const answered = await surveys.answeredBy(open, turn.resident.id);
-    const lines = open.map((survey, index) =>
-      turn.t(answered.has(survey.id) ? "surveys:list-item-answered" : "surveys:list-item", {
-        number: index + 1,
+    const entry = (survey: (typeof open)[number]) => ({
+      key: answered.has(survey.id) ? "surveys:list-entry-answered" : "surveys:list-entry",
+      values: {
         title: localized(survey.title, turn.locale),
         count: survey.questions.length,
         closes: formatMoment(survey.closesAt, turn.locale, deps.timeZone),
-      }),
-    );
+      },
+    });
+    // Each survey is numbered once. With buttons the text lists the facts and each button names
+    // its survey; without buttons the numbered choices themselves carry the facts, so the text
+    // does not number the surveys a second time.
+    if (!turn.capabilities.buttons) {
+      const choices: Choice[][] = open.map((survey) => {
+        const { key, values } = entry(survey);
+        return [{ label: turn.label(key, values), action: `surveys:open:${survey.id}` }];
+      });
+      turn.reply({ html: turn.t("surveys:list-title"), choices: [...choices, ...published, back] });
+      return;
+    }
+    const lines = open.map((survey) => {
+      const { key, values } = entry(survey);
+      return `• ${turn.t(key, values)}`;
+    });
     const choices: Choice[][] = open.map((survey) => [{ label: localized(survey.title, turn.locale), action: `surveys:open:${survey.id}` }]);
     turn.reply({ html: [turn.t("surveys:list-title"), ...lines].join("\n"), choices: [...choices, ...published, back] });
   }
