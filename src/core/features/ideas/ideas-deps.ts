@@ -5,6 +5,7 @@ import type { PhotoStore } from "../../ports/photo-store.js";
 import type { Publisher } from "../../ports/publisher.js";
 import type { AreaStore, ResidentStore } from "../../ports/stores.js";
 import type { Translator } from "../../ports/translator.js";
+import type { ReportSubjects } from "./reversal.js";
 import type { AuditStore, CouncilResultStore, IdeaStore, ModerationStore } from "./idea-ports.js";
 
 /**
@@ -52,6 +53,8 @@ export interface IdeasDeps extends IdeasStores {
   readonly config: IdeasConfig;
   /** Other things waiting for moderation (pending news) that /queue lists after the ideas. */
   readonly queueSources?: readonly ModerationQueueSource[];
+  /** What reported news items are about, for /reports; without it they show as "no longer there". */
+  readonly reportSubjects?: ReportSubjects;
 }
 
 /**
