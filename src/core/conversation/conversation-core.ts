@@ -242,8 +242,10 @@ export function createConversationCore(deps: ConversationCoreDeps): Conversation
       forgotten: () => forgotten,
       answered: (action) => void (answered = action),
       nextState: () => {
-        if (offered.length === 0) return { ...flow, ...remainingChoices(state, answered) };
-        return { ...flow, choices: offered.at(-1)!.map((c) => c.action), ...(offered.length > 1 ? { recent: offered } : {}) };
+        // Only the flow's own fields: `flow` starts as the loaded state, which also holds its choices.
+        const at = { flow: flow.flow, step: flow.step, data: flow.data };
+        if (offered.length === 0) return { ...at, ...remainingChoices(state, answered) };
+        return { ...at, choices: offered.at(-1)!.map((c) => c.action), ...(offered.length > 1 ? { recent: offered } : {}) };
       },
     };
   }
