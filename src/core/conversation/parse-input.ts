@@ -24,7 +24,7 @@ export function parseInput(payload: InboundPayload, state: ConversationState): P
   if (payload.type === "action") return { kind: "action", action: payload.action };
   if (payload.type === "photo") return { kind: "photo", photo: payload.photo, caption: payload.caption?.trim() || undefined };
   const text = payload.text.trim();
-  if (/^\d{1,3}$/.test(text) && state.recent && state.recent.length > 1) return numberAmongRecent(Number(text), state.recent);
+  if (/^\d{1,3}$/.test(text) && state.recent && state.recent.length > 0) return numberAmongRecent(Number(text), state.recent);
   if (/^\d{1,3}$/.test(text) && state.choices.length > 0) {
     const index = Number(text) - 1;
     const action = state.choices[index];
