@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 import { probePostgres } from "./test/support/postgres-probe.js";
 
 /** Tests that touch the database run on PGlite and again on the real PostgreSQL server. */
-const DATABASE_SUITES = ["test/core/**/*.test.ts", "test/app/**/*.test.ts", "test/storage/**/*.test.ts", "test/delivery/**/*.test.ts", "test/admin/**/*.test.ts", "test/e2e/hostile/**/*.test.ts", "test/e2e/data-rights/**/*.test.ts", "test/channels/telegram/telegram-hostile-text.test.ts", "test/channels/telegram/telegram-whoami.test.ts", "test/docs/**/*.test.ts"];
+const DATABASE_SUITES = ["test/core/**/*.test.ts", "test/app/**/*.test.ts", "test/storage/**/*.test.ts", "test/delivery/**/*.test.ts", "test/admin/**/*.test.ts", "test/e2e/hostile/**/*.test.ts", "test/e2e/data-rights/**/*.test.ts", "test/e2e/staff/**/*.test.ts", "test/channels/telegram/telegram-hostile-text.test.ts", "test/channels/telegram/telegram-whoami.test.ts", "test/docs/**/*.test.ts"];
 
 function banner(title: string, reason: string, hint: string): void {
   const line = "!".repeat(78);

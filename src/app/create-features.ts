@@ -7,7 +7,7 @@ import { createResidentErasure } from "../storage/privacy/resident-erasure.js";
 import { createIdeasFeatures, DEFAULT_IDEAS_CONFIG, type IdeasConfig } from "../core/features/ideas/index.js";
 import { createInitiativesFeature } from "../core/features/initiatives.js";
 import { createStayFeature } from "../core/features/privacy/stay-feature.js";
-import { createNewsModerationFeature, createNewsQueueSource, type NewsModerationDeps } from "../core/features/news-moderation.js";
+import { createNewsModerationFeature, createNewsQueueSource, createNewsReportSubjects, type NewsModerationDeps } from "../core/features/news-moderation.js";
 import { createSubscriptionsFeature } from "../core/features/subscriptions.js";
 import { createSurveysFeature } from "../core/features/surveys/survey-feature.js";
 import { createSurveyScheduler } from "../core/features/surveys/survey-scheduler.js";
@@ -106,6 +106,7 @@ export function assembleFeatures(deps: FeatureAssemblyDeps): AssembledFeatures {
       timeZone,
       queueSources: [createNewsQueueSource(newsModeration)],
       publishedSurveys: surveyStore,
+      reportSubjects: createNewsReportSubjects(newsModeration),
     }),
     createInitiativesFeature({
       ...newsModeration,

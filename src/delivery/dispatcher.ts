@@ -394,10 +394,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
    * its numbers like a reply's list; the core resolves "1" from the chat's last offered choices.
    */
   async function rememberChoices(row: ClaimedRow, message: OutboundMessage): Promise<void> {
-    const actions = flattenChoices(message).map((c) => c.action);
-    if (actions.length === 0) return;
+    const choices = flattenChoices(message);
+    if (choices.length === 0) return;
     // The key has the form of conversationKey(): "<channel>:<chat id>".
-    await conversations.rememberChoices(`${row.channel}:${row.chatId}`, actions);
+    await conversations.rememberChoices(`${row.channel}:${row.chatId}`, choices);
   }
 
   async function record(row: ClaimedRow, platform: PlatformState, outcome: SendOutcome): Promise<void> {

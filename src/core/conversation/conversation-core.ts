@@ -91,8 +91,20 @@ function sameState(loaded: ConversationState, next: ConversationState): boolean 
     loaded.flow === next.flow &&
     loaded.step === next.step &&
     sameStrings(loaded.choices, next.choices) &&
+    JSON.stringify(loaded.recent ?? []) === JSON.stringify(next.recent ?? []) &&
     (loaded.data === next.data || JSON.stringify(loaded.data) === JSON.stringify(next.data))
   );
+}
+
+/**
+ * The choices still on screen after a turn that offered none: a card whose choice a number just
+ * picked is answered, so "1" then means the remaining card's first choice.
+ */
+function remainingChoices(state: ConversationState, answered: string | undefined): Pick<ConversationState, "choices" | "recent"> {
+  const rest = (state.recent ?? []).filter((group) => !group.some((c) => c.action === answered));
+  if (!state.recent || rest.length === state.recent.length) return { choices: state.choices, ...(state.recent ? { recent: state.recent } : {}) };
+  if (rest.length === 0) return { choices: state.choices };
+  return { choices: rest.at(-1)!.map((c) => c.action), ...(rest.length > 1 ? { recent: rest } : {}) };
 }
 
 /** Creates the platform-neutral conversation core that every channel feeds. */
@@ -181,6 +193,8 @@ export function createConversationCore(deps: ConversationCoreDeps): Conversation
     readonly messages: OutboundMessage[];
     nextState(): ConversationState;
     forgotten(): boolean;
+    /** The action a typed number picked among several messages: that message counts as answered. */
+    answered(action: string): void;
   }
 
   function createSession(
@@ -192,7 +206,9 @@ export function createConversationCore(deps: ConversationCoreDeps): Conversation
   ): Session {
     let resident = initialResident;
     let flow: Pick<ConversationState, "flow" | "step" | "data"> = state;
-    let offered: string[] | undefined;
+    /** Each reply's choices in this turn; the last is what a number picks, unless it is ambiguous. */
+    const offered: Choice[][] = [];
+    let answered: string | undefined;
     let depth = 0;
     let grants: readonly RoleGrant[] | undefined;
     let forgotten = false;
@@ -214,8 +230,8 @@ export function createConversationCore(deps: ConversationCoreDeps): Conversation
       label: (key: string, values?: TranslationValues) => htmlToPlain(deps.translator.t(localeOf(), key, values)),
       reply(message: OutboundMessage) {
         messages.push(message);
-        const actions = flattenChoices(message).map((c) => c.action);
-        if (actions.length > 0) offered = actions;
+        const choices = flattenChoices(message);
+        if (choices.length > 0) offered.push(choices);
       },
       say(key: string, values?: TranslationValues, choices?: readonly (readonly Choice[])[]) {
         turn.reply({ html: turn.t(key, values), ...(choices ? { choices } : {}) });
@@ -246,13 +262,20 @@ export function createConversationCore(deps: ConversationCoreDeps): Conversation
       turn,
       messages,
       forgotten: () => forgotten,
-      nextState: () => ({ ...flow, choices: offered ?? state.choices }),
+      answered: (action) => void (answered = action),
+      nextState: () => {
+        // Only the flow's own fields: `flow` starts as the loaded state, which also holds its choices.
+        const at = { flow: flow.flow, step: flow.step, data: flow.data };
+        if (offered.length === 0) return { ...at, ...remainingChoices(state, answered) };
+        return { ...at, choices: offered.at(-1)!.map((c) => c.action), ...(offered.length > 1 ? { recent: offered } : {}) };
+      },
     };
   }
 
   async function route(session: Session, event: InboundEvent): Promise<void> {
     const { turn } = session;
     const input = parseInput(event.payload, turn.state);
+    if (input.kind === "action" && input.picked) session.answered(input.action);
     const isPrivate = event.chat.kind === "private";
 
     if (isPrivate && !deps.onboarding.isComplete(turn.resident) && !(await staffWorkBeforeOnboarding(turn, input))) {
@@ -269,6 +292,7 @@ export function createConversationCore(deps: ConversationCoreDeps): Conversation
         if (onboarding?.handleText) return onboarding.handleText(turn, input.text);
       }
       if (input.kind === "bad-number") turn.say("common:bad-number", { count: input.count });
+      if (input.kind === "ambiguous-number") return askWhichNumber(turn, input.number, input.candidates);
       return deps.onboarding.resume(turn, deepLink);
     }
 
@@ -285,6 +309,8 @@ export function createConversationCore(deps: ConversationCoreDeps): Conversation
       case "bad-number":
         turn.say("common:bad-number", { count: input.count });
         return;
+      case "ambiguous-number":
+        return askWhichNumber(turn, input.number, input.candidates);
       case "command":
         return runCommand(turn, input.name, input.args);
       case "text": {
@@ -303,6 +329,15 @@ export function createConversationCore(deps: ConversationCoreDeps): Conversation
         return turn.dispatch("menu:open");
       }
     }
+  }
+
+  /**
+   * Asks back which of the messages on screen a number meant, offering exactly those choices: the
+   * answer is a fresh list, so its numbers are unambiguous again.
+   */
+  function askWhichNumber(turn: Turn, number: number, candidates: readonly Choice[]): void {
+    const names = candidates.map((c) => turn.label("common:ambiguous-number-item", { label: c.label })).join(turn.label("common:ambiguous-number-or"));
+    turn.say("common:ambiguous-number", { number, names }, candidates.map((c) => [c]));
   }
 
   async function runCommand(turn: Turn, name: string, args: string): Promise<void> {

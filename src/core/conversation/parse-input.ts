@@ -1,14 +1,18 @@
 import type { ConversationState } from "../ports/stores.js";
 import type { InboundPayload } from "../model/inbound-event.js";
 import type { InboundPhoto } from "../model/photo.js";
+import type { Choice } from "../model/outbound-message.js";
 
 /** What the resident meant, after numbered replies and commands are recognised. */
 export type ParsedInput =
-  | { readonly kind: "action"; readonly action: string }
+  /** `picked`: chosen by typing a number (not a button), so the message it came from is answered. */
+  | { readonly kind: "action"; readonly action: string; readonly picked?: true }
   | { readonly kind: "command"; readonly name: string; readonly args: string }
   | { readonly kind: "text"; readonly text: string }
   | { readonly kind: "photo"; readonly photo: InboundPhoto; readonly caption: string | undefined }
-  | { readonly kind: "bad-number"; readonly count: number };
+  | { readonly kind: "bad-number"; readonly count: number }
+  /** A number that picks different things in two messages still on screen: asked back, never acted on. */
+  | { readonly kind: "ambiguous-number"; readonly number: number; readonly candidates: readonly Choice[] };
 
 const COMMAND = /^[/!]([a-z][a-z0-9_]{0,31})(?:@[\w]+)?(?:\s+([\s\S]*))?$/i;
 
@@ -20,6 +24,7 @@ export function parseInput(payload: InboundPayload, state: ConversationState): P
   if (payload.type === "action") return { kind: "action", action: payload.action };
   if (payload.type === "photo") return { kind: "photo", photo: payload.photo, caption: payload.caption?.trim() || undefined };
   const text = payload.text.trim();
+  if (/^\d{1,3}$/.test(text) && state.recent && state.recent.length > 0) return numberAmongRecent(Number(text), state.recent);
   if (/^\d{1,3}$/.test(text) && state.choices.length > 0) {
     const index = Number(text) - 1;
     const action = state.choices[index];
@@ -28,6 +33,21 @@ export function parseInput(payload: InboundPayload, state: ConversationState): P
   const command = COMMAND.exec(text);
   if (command) return { kind: "command", name: command[1]!.toLowerCase(), args: (command[2] ?? "").trim() };
   return { kind: "text", text };
+}
+
+/**
+ * "1" when several messages with choices are on screen (two moderation cards): it acts only when
+ * every message that has a first choice means the same by it; otherwise the candidates are returned.
+ */
+function numberAmongRecent(number: number, recent: readonly (readonly Choice[])[]): ParsedInput {
+  const candidates: Choice[] = [];
+  for (const group of recent) {
+    const choice = group[number - 1];
+    if (choice && !candidates.some((c) => c.action === choice.action)) candidates.push(choice);
+  }
+  if (candidates.length === 1) return { kind: "action", action: candidates[0]!.action, picked: true };
+  if (candidates.length === 0) return { kind: "bad-number", count: Math.max(...recent.map((g) => g.length)) };
+  return { kind: "ambiguous-number", number, candidates };
 }
 
 /**

@@ -10,6 +10,7 @@ import type { AreaStore } from "../ports/stores.js";
 import type { Translator } from "../ports/translator.js";
 import { actorOf, idAndRest, mayAct, parseId, targetInScope } from "./ideas/access.js";
 import type { ModerationQueueSource } from "./ideas/ideas-deps.js";
+import type { ReportSubjects } from "./ideas/reversal.js";
 import type { AuditStore, ModerationStore } from "./ideas/idea-ports.js";
 import { toModerators } from "./ideas/moderators.js";
 import { renderNews } from "./news-format.js";
@@ -74,8 +75,8 @@ export function newsModerationCard(
     ].join("\n"),
     choices: [
       [
-        { label: t("ideas:mod-approve"), action: `${FEATURE}:ok:${item.id}` },
-        { label: t("ideas:mod-reject"), action: `${FEATURE}:no:${item.id}` },
+        { label: t("initiatives:mod-approve-id", { id: item.id }), action: `${FEATURE}:ok:${item.id}` },
+        { label: t("initiatives:mod-reject-id", { id: item.id }), action: `${FEATURE}:no:${item.id}` },
       ],
     ],
   };
@@ -109,6 +110,19 @@ export function createNewsQueueSource(deps: NewsModerationDeps): ModerationQueue
         cards.push(newsModerationCard(deps, item, initiative, await placeOf(deps, initiative), turn.locale, photo));
       }
       return { total: mine.length, cards };
+    },
+  };
+}
+
+/** What a reported news item is about, for /reports: its initiative's area and the item as residents see it. */
+export function createNewsReportSubjects(deps: NewsModerationDeps): ReportSubjects {
+  return {
+    async news(turn, newsId) {
+      const item = await deps.initiatives.getNews(newsId);
+      const initiative = item ? await deps.initiatives.get(item.initiativeId) : undefined;
+      if (!item || !initiative) return undefined;
+      const status = turn.t(`initiatives:news-status-${item.status}`);
+      return { areaId: initiative.areaId, html: `${turn.t("initiatives:report-subject", { id: item.id, status })}\n${renderNews(deps.translator, turn.locale, item, initiative.name)}` };
     },
   };
 }
@@ -207,7 +221,7 @@ export function createNewsModerationFeature(deps: NewsModerationDeps): Feature {
         const found = await target(turn, id);
         if (!found) return;
         if (found.item.status !== "pending") return explainDecided(turn, found.item.id);
-        return turn.say("initiatives:reject-how", { id: found.item.id });
+        return turn.say("initiatives:reject-how", { id: found.item.id, prefix: turn.capabilities.commandPrefix });
       }
       turn.say("common:stale-action");
     },

@@ -2,6 +2,7 @@ import type { Area, Resident } from "../model/resident.js";
 import type { Locale } from "../model/locale.js";
 import type { RoleGrant } from "../model/role.js";
 import type { KeptReply } from "../model/kept-reply.js";
+import type { Choice } from "../model/outbound-message.js";
 
 /** Runs a function atomically; every store call inside it joins the same database transaction. */
 export interface UnitOfWork {
@@ -49,12 +50,24 @@ export interface RoleStore {
   grantsOf(identityIds: readonly string[]): Promise<RoleGrant[]>;
 }
 
-/** Where a chat is inside a flow, plus the actions of the last choices offered there. */
+/**
+ * Where a chat is inside a flow, plus the actions of the last choices offered there.
+ *
+ * @example
+ * const state: ConversationState = { flow: null, step: null, data: {}, choices: ["mod:ok:12", "mod:no:12"],
+ *   recent: [[{ label: "Approve #11", action: "mod:ok:11" }], [{ label: "Approve #12", action: "mod:ok:12" }]] };
+ */
 export interface ConversationState {
   readonly flow: string | null;
   readonly step: string | null;
   readonly data: Readonly<Record<string, unknown>>;
   readonly choices: readonly string[];
+  /**
+   * When more than one message with choices is still on screen (several moderation cards
+   * delivered to a room, or one turn's replies), each one's choices, oldest first; `choices` are
+   * then the last one's. A number that means different things in two of them is asked back.
+   */
+  readonly recent?: readonly (readonly Choice[])[];
 }
 
 export interface ConversationStore {
@@ -62,9 +75,11 @@ export interface ConversationStore {
   lockAndLoad(key: string, residentId: number): Promise<ConversationState>;
   /**
    * Makes `choices` the chat's last offered ones without touching its flow, for messages that
-   * reach a chat outside a turn (outbox deliveries). Does nothing for a chat the bot never spoke in.
+   * reach a chat outside a turn (outbox deliveries). Earlier deliveries' choices since the chat's
+   * last turn stay answerable as `recent` (a few of them), so a number two cards share is asked
+   * back instead of acting on the latest. Does nothing for a chat the bot never spoke in.
    */
-  rememberChoices(key: string, choices: readonly string[]): Promise<void>;
+  rememberChoices(key: string, choices: readonly Choice[]): Promise<void>;
 }
 
 /** What a turn needs to know about its inbound event before the core routes it. */

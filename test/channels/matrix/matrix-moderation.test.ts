@@ -162,7 +162,7 @@ describe.skipIf(!env)(`Matrix channel: moderating ideas in a room through the ou
     const id = await submitIdea("Benches on the hiking trail", "There is no bench along the trail by the Oste to rest on.");
     const card = await sees(mona.user, modRoom, `Neue Idee #${id}`);
     expect(card.text).toContain("Benches on the hiking trail");
-    expect(card.choices).toEqual(["Freigeben", "Ablehnen"]);
+    expect(card.choices).toEqual([`Freigeben #${id}`, `Ablehnen #${id}`]);
     expect(await statusOf(id)).toBe("pending");
 
     await act(mona.user, numberOf([card], "Freigeben"), `Idee #${id} „Benches on the hiking trail“ ist freigegeben`);
@@ -179,7 +179,7 @@ describe.skipIf(!env)(`Matrix channel: moderating ideas in a room through the ou
     const { anna, mona, paul } = users;
     const id = await submitIdea("Floodlight for the football pitch", "The pitch in Hammah needs lights for training in winter.");
     const card = await sees(paul.user, modRoom, `Neue Idee #${id}`);
-    expect(card.choices).toEqual(["Freigeben", "Ablehnen"]);
+    expect(card.choices).toEqual([`Freigeben #${id}`, `Ablehnen #${id}`]);
 
     await act(paul.user, numberOf([card], "Freigeben"), "Das dürfen Sie (hier) nicht.");
     expect(await statusOf(id)).toBe("pending");

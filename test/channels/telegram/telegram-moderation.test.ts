@@ -143,7 +143,7 @@ describe("moderating ideas through Telegram with the outbox", () => {
     // The moderation chat has no language of its own: the card comes in the default, German.
     const card = await delivered(group.id, `Neue Idee #${id}`);
     expect(card.text).toContain("Benches on the hiking trail");
-    expect(buttonsOf(card).map((b) => b.label)).toEqual(["Freigeben", "Ablehnen"]);
+    expect(buttonsOf(card).map((b) => b.label)).toEqual([`Freigeben #${id}`, `Ablehnen #${id}`]);
     expect(await statusOf(id)).toBe("pending");
 
     const approved = await press(mona, card, "Freigeben");

@@ -57,7 +57,10 @@ describe("the stay question", () => {
   it("answers the numbered choice of a chat without buttons, in the resident's language", async () => {
     const id = await askedLongAgo(ben, 10);
     // The dispatcher remembers a delivered question's choices for such chats.
-    await h.stores.conversations.rememberChoices("matrix:!ben:example.org", ["stay:yes", "erase:ask"]);
+    await h.stores.conversations.rememberChoices("matrix:!ben:example.org", [
+      { label: "Yes", action: "stay:yes" },
+      { label: "Delete", action: "erase:ask" },
+    ]);
     const replies = await h.send(ben, "1", NO_BUTTONS);
     expect(replies[0]!.text).toBe("Thank you! Your account stays; nothing will be deleted.");
     expect((await h.db.prisma.resident.findUniqueOrThrow({ where: { id } })).stayAskedAt).toBeNull();

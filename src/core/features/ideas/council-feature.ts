@@ -135,11 +135,10 @@ export function createCouncilFeature(deps: IdeasDeps): Feature {
     ],
     async handleAction(turn, verb, args) {
       if (verb === "pub") return drafting.publish(turn, parseId(args[0]));
-      if (verb === "rnone") return drafting.finish(turn, "");
-      if (verb === "rcancel") {
-        turn.leave();
-        return turn.say("ideas:cancelled");
-      }
+      if (verb === "rnone") return drafting.choose(turn, "none", args[0] === "sure");
+      if (verb === "rcancel") return drafting.choose(turn, "cancel", args[0] === "sure");
+      if (verb === "rids") return drafting.finish(turn, args[0] ?? "");
+      if (verb === "rback") return drafting.askIdeas(turn);
       turn.say("common:stale-action");
     },
     handleText: (turn, text) => drafting.handleText(turn, text),

@@ -142,3 +142,21 @@ export interface ModerationChat {
   readonly channel: "telegram" | "matrix" | "console";
   readonly chatId: string;
 }
+
+/**
+ * A resident's report of an idea or a news item. Open until a moderator dismisses it or acts on
+ * what it reports (hiding the idea); `resolvedAt` says when.
+ *
+ * @example
+ * const report: Report = { id: 3, targetType: "idea", targetId: 12, reporterId: 7, reason: "Werbung", createdAt: new Date(), resolvedAt: null };
+ */
+export interface Report {
+  readonly id: number;
+  readonly targetType: "idea" | "news";
+  readonly targetId: number;
+  /** Null once the reporter's account was erased. */
+  readonly reporterId: number | null;
+  readonly reason: string | null;
+  readonly createdAt: Date;
+  readonly resolvedAt: Date | null;
+}

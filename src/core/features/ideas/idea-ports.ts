@@ -1,5 +1,5 @@
 import type { Role, RoleGrant } from "../../model/role.js";
-import type { Actor, AuditEntry, CouncilResult, Idea, IdeaStatus, ModerationChat, StatusChange } from "./idea-model.js";
+import type { Actor, AuditEntry, CouncilResult, Idea, IdeaStatus, ModerationChat, Report, StatusChange } from "./idea-model.js";
 
 export interface NewIdea {
   readonly title: string;
@@ -78,6 +78,15 @@ export interface ModerationStore {
   setModerationChat(chat: ModerationChat): Promise<void>;
   /** Sets blockedAt; false when the resident does not exist. */
   blockResident(residentId: number, reason: string | null, at: Date): Promise<boolean>;
+  /** Clears blockedAt only if it is set (a conditional update): false when the resident was not blocked. */
+  unblockResident(residentId: number): Promise<boolean>;
+  /** Open reports, oldest first. */
+  openReports(limit: number): Promise<Report[]>;
+  getReport(reportId: number): Promise<Report | undefined>;
+  /** Resolves the report only if it is still open: of two moderators, one gets true. */
+  resolveReport(reportId: number, at: Date): Promise<boolean>;
+  /** Resolves every open report of one idea or news item (it was acted on); how many were open. */
+  resolveReportsOn(targetType: Report["targetType"], targetId: number, at: Date): Promise<number>;
   /** Residents holding one of these roles through any of their identities. */
   staff(roles: readonly Role[]): Promise<StaffMember[]>;
 }

@@ -6,6 +6,7 @@ import type { PhotoStore } from "../../ports/photo-store.js";
 import type { Publisher } from "../../ports/publisher.js";
 import type { AreaStore, ResidentStore } from "../../ports/stores.js";
 import type { Translator } from "../../ports/translator.js";
+import type { ReportSubjects } from "./reversal.js";
 import type { AuditStore, CouncilResultStore, IdeaStore, ModerationStore } from "./idea-ports.js";
 
 /**
@@ -57,6 +58,8 @@ export interface IdeasDeps extends IdeasStores {
   readonly queueSources?: readonly ModerationQueueSource[];
   /** Surveys whose results are published, listed under "Results" beside the council's posts. */
   readonly publishedSurveys?: PublishedSurveySource;
+  /** What reported news items are about, for /reports; without it they show as "no longer there". */
+  readonly reportSubjects?: ReportSubjects;
 }
 
 /**

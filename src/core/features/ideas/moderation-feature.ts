@@ -12,6 +12,7 @@ import { announceApproved, notifyStatus } from "./notify.js";
 import { storedPhoto } from "../photo-step.js";
 import { formatMoment } from "../../render/format-date.js";
 import { definePageAction, pageNavigation, renderPage } from "../../render/pager.js";
+import { createReversal, REPORT_PAGES } from "./reversal.js";
 
 /** Pages of `/audit N` ("mod:aup:N:page") and of `/queue` ("mod:qp:page"). */
 export const AUDIT_PAGES = definePageAction("mod", "aup", 1);
@@ -41,6 +42,7 @@ const positions = (first: number, last: number): string => (first === last ? Str
 
 export function createModerationFeature(deps: IdeasDeps): Feature {
   const stamp = (at: Date, turn: Turn) => formatMoment(at, turn.locale, deps.timeZone);
+  const reversal = createReversal(deps);
   /** Answers a lost race or a stale request with what the idea's status is and who set it. */
   function explainConflict(turn: Turn, outcome: Exclude<TransitionOutcome, { kind: "changed" }>, id: number): void {
     if (outcome.kind === "missing") {
@@ -71,6 +73,8 @@ export function createModerationFeature(deps: IdeasDeps): Feature {
     const outcome = await deps.ideas.transition(id, from, to, actorOf(turn), reason);
     if (outcome.kind !== "changed") return explainConflict(turn, outcome, id);
     await deps.audit.record(actorOf(turn), action, "idea", id, reason);
+    // What the reports asked for is done: they leave /reports (an /unhide does not reopen them).
+    if (to === "hidden") await deps.moderation.resolveReportsOn("idea", id, deps.clock.now());
     await notifyStatus(deps, outcome.idea, to, reason);
     // Only now is the idea public; the "ideas" feed carries newly published ideas.
     if (to === "approved") await announceApproved(deps, outcome.idea);
@@ -160,6 +164,10 @@ export function createModerationFeature(deps: IdeasDeps): Feature {
       () => turn.say("ideas:resident-not-found-for-you", { id }),
     );
     if (!resident) return;
+    if (resident.blockedAt) {
+      turn.say("ideas:block-already", { id, prefix: turn.capabilities.commandPrefix });
+      return;
+    }
     const reason = rest.slice(0, REASON_MAX) || null;
     await deps.moderation.blockResident(id, reason, deps.clock.now());
     await deps.audit.record(actorOf(turn), "resident.block", "resident", id, reason);
@@ -215,6 +223,7 @@ export function createModerationFeature(deps: IdeasDeps): Feature {
           withReason(turn, args, "ideas:hide-usage", (id, reason) => decide(turn, id, PUBLIC_STATUSES, "hidden", reason, "idea.hide")),
       },
       { name: "block", scope: "any", audience: "moderator", descriptionKey: "ideas:command-block", run: (turn, args) => block(turn, args) },
+      ...reversal.commands,
       { name: "modchat", scope: "any", audience: "admin", descriptionKey: "ideas:command-modchat", run: (turn) => setModerationChat(turn) },
       { name: "audit", scope: "any", audience: "admin", descriptionKey: "ideas:command-audit", run: (turn, args) => audit(turn, args) },
     ],
@@ -223,14 +232,18 @@ export function createModerationFeature(deps: IdeasDeps): Feature {
       if (auditPage) return audit(turn, auditPage.keys[0]!, auditPage.page);
       const queuePage = QUEUE_PAGES.parse(verb, args);
       if (queuePage) return queue(turn, queuePage.page);
+      const reportPage = REPORT_PAGES.parse(verb, args);
+      if (reportPage) return reversal.reports(turn, reportPage.page);
       const id = parseId(args[0]);
+      if (verb === "rdis") return reversal.dismiss(turn, id);
+      if (verb === "rhide") return reversal.askHide(turn, id);
       if (verb === "ok") return decide(turn, id, ["pending"], "approved", null, "idea.approve");
       if (verb === "no") {
         // Buttons carry no text, and groups only let the bot read commands: ask for /reject with a reason.
         const idea = await moderatedIdea(turn, id);
         if (!idea) return;
         if (idea.status !== "pending") return explainConflict(turn, { kind: "conflict", idea, last: (await deps.ideas.history(idea.id)).at(-1) }, idea.id);
-        return turn.say("ideas:reject-how", { id: idea.id });
+        return turn.say("ideas:reject-how", { id: idea.id, prefix: turn.capabilities.commandPrefix });
       }
       turn.say("common:stale-action");
     },

@@ -60,8 +60,8 @@ export function moderationCard(
     }),
     choices: [
       [
-        { label: t("ideas:mod-approve"), action: `mod:ok:${idea.id}` },
-        { label: t("ideas:mod-reject"), action: `mod:no:${idea.id}` },
+        { label: t("ideas:mod-approve-id", { id: idea.id }), action: `mod:ok:${idea.id}` },
+        { label: t("ideas:mod-reject-id", { id: idea.id }), action: `mod:no:${idea.id}` },
       ],
     ],
   };

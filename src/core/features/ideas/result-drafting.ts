@@ -1,6 +1,6 @@
 import type { Turn } from "../../conversation/turn.js";
 import type { Locale } from "../../model/locale.js";
-import { actorOf, deny, mayAct } from "./access.js";
+import { actorOf, deny, mayAct, parseId } from "./access.js";
 import type { IdeasDeps } from "./ideas-deps.js";
 import { isPublic, type CouncilResult } from "./idea-model.js";
 import { isGlobalAdmin } from "./moderation-feature.js";
@@ -32,10 +32,44 @@ export function createResultDrafting(deps: IdeasDeps) {
     if (turn.state.step === "rtext") {
       if (value.length < 3 || value.length > TEXT_MAX) return turn.say("ideas:result-text-length", { max: TEXT_MAX }, [cancel(turn)]);
       turn.enter(FLOW, "rideas", { ...data, text: value });
-      return turn.say("ideas:result-ask-ideas", {}, [[{ label: turn.t("ideas:result-no-ideas"), action: "council:rnone" }], cancel(turn)]);
+      return askIdeas(turn);
     }
     if (turn.state.step === "rideas") return finish(turn, value);
     turn.say("common:not-understood");
+  }
+
+  /** The idea step. Idea numbers are typed with "#", so a bare number can only mean a choice, and is checked. */
+  function askIdeas(turn: Turn): void {
+    turn.say("ideas:result-ask-ideas", {}, [[{ label: turn.label("ideas:result-no-ideas"), action: "council:rnone" }], cancel(turn)]);
+  }
+
+  /**
+   * "No particular idea" or "Cancel" at the idea step. Typed as a bare number ("2") it may have
+   * meant idea #2: then it is asked back, and a cancel typed as a number is always confirmed, so a
+   * slip never throws the title and text away. A pressed button (or a confirmed choice) acts.
+   */
+  async function choose(turn: Turn, choice: "none" | "cancel", sure: boolean): Promise<void> {
+    const { title, text } = turn.state.data;
+    const drafting = turn.state.flow === FLOW && turn.state.step === "rideas" && typeof title === "string" && typeof text === "string";
+    const payload = turn.event.payload;
+    const typed = payload.type === "text" ? parseId(payload.text) : undefined;
+    if (drafting && !sure && typed !== undefined) {
+      const idea = await deps.ideas.get(typed);
+      const meant = idea && isPublic(idea.status) ? idea : undefined;
+      if (meant || choice === "cancel") {
+        const confirm = choice === "cancel" ? turn.label("ideas:result-discard", { title }) : turn.label("ideas:result-no-ideas");
+        const rows = [
+          ...(meant ? [[{ label: turn.label("ideas:result-link-idea", { id: meant.id, title: meant.title }), action: `council:rids:${meant.id}` }]] : []),
+          [{ label: confirm, action: `council:r${choice}:sure` }],
+          ...(meant ? [] : [[{ label: turn.label("ideas:result-keep-writing"), action: "council:rback" }]]),
+        ];
+        const key = meant ? "ideas:result-which" : "ideas:result-sure-discard";
+        return turn.say(key, { number: typed, id: meant?.id ?? typed, title: meant?.title ?? title, choice: confirm }, rows);
+      }
+    }
+    if (choice === "none") return finish(turn, "");
+    turn.leave();
+    turn.say(drafting ? "ideas:result-discarded" : "ideas:cancelled");
   }
 
   async function finish(turn: Turn, ideasText: string): Promise<void> {
@@ -47,7 +81,10 @@ export function createResultDrafting(deps: IdeasDeps) {
     const ids = [...new Set((ideasText.match(/\d{1,9}/g) ?? []).map(Number))];
     for (const id of ids) {
       const idea = await deps.ideas.get(id);
-      if (!idea || !isPublic(idea.status)) return turn.say("ideas:result-unknown-idea", { id }, [cancel(turn)]);
+      if (!idea || !isPublic(idea.status)) {
+        turn.say("ideas:result-unknown-idea", { id });
+        return askIdeas(turn);
+      }
     }
     const draft = await deps.results.createDraft({ title, text, ideaIds: ids, author: actorOf(turn) });
     await deps.audit.record(actorOf(turn), "result.draft", "result", draft.id, null);
@@ -107,5 +144,5 @@ export function createResultDrafting(deps: IdeasDeps) {
     });
   }
 
-  return { start, handleText, finish, drafts, publish };
+  return { start, handleText, finish, choose, askIdeas, drafts, publish };
 }
