@@ -230,13 +230,13 @@ describe("news by managers", () => {
     r = await h.press(manager, "initiatives:pedit:text");
     r = await h.send(manager, "Maibaum aufstellen mit Musik");
     expect(r[0]!.text).toContain("Maibaum aufstellen mit Musik");
-    expect(r[0]!.text).toContain("Wann: 01.05.2027 10:00");
+    expect(r[0]!.text).toContain("Wann: 01.05.2027, 10:00");
     expect(Buffer.from(r[0]!.message.image!.bytes)).toEqual(Buffer.from(newsPhoto));
     await h.press(manager, "initiatives:pchange");
     await h.press(manager, "initiatives:pedit:date");
     expect(texts(await h.send(manager, "kein Datum"))[0]).toContain("nicht als Datum erkannt");
     r = await h.send(manager, "02.05.2027 11:00");
-    expect(r[0]!.text).toContain("Wann: 02.05.2027 11:00");
+    expect(r[0]!.text).toContain("Wann: 02.05.2027, 11:00");
     await h.press(manager, "initiatives:pchange");
     await h.press(manager, "initiatives:pedit:place");
     r = await h.send(manager, "Festwiese");
