@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { RetentionPeriods } from "./storage/maintenance.js";
 import type { PrivacyFacts } from "./core/features/privacy/privacy-notice.js";
 import { DEFAULT_TIME_ZONE, isTimeZone } from "./core/render/format-date.js";
 
@@ -118,16 +119,7 @@ export interface Config {
   /** What erasing a resident does with their published ideas and news: keep them without the author, or delete them. */
   readonly erasureContributions: "anonymise" | "delete";
   /** How long data nobody needs any more is kept (see RetentionPeriods in src/storage/maintenance.ts). */
-  readonly retention: {
-    readonly eventsDays: number;
-    readonly keptRepliesDays: number;
-    readonly inboxDays: number;
-    readonly deliveriesDays: number;
-    readonly draftPhotosDays: number;
-    readonly quarantineDays: number;
-    readonly inactiveAfterMonths: number;
-    readonly inactiveAnswerDays: number;
-  };
+  readonly retention: RetentionPeriods;
   readonly telegram:
     | {
         readonly token: string;

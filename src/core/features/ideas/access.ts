@@ -1,7 +1,8 @@
 import type { Turn } from "../../conversation/turn.js";
 import { areaLineage } from "../../model/area-tree.js";
 import { grantsAllow, type Role } from "../../model/role.js";
-import type { AreaStore } from "../../ports/stores.js";
+import type { AreaStore, ResidentStore } from "../../ports/stores.js";
+import type { Resident } from "../../model/resident.js";
 import type { Actor } from "./idea-model.js";
 
 /** Who is acting in this turn, as recorded in the audit log and the idea's path. */
@@ -55,6 +56,29 @@ export async function targetInScope<T>(
     return undefined;
   }
   return found;
+}
+
+/**
+ * The resident a moderator acts on (/block, /unblock), when they live in the moderator's areas;
+ * otherwise the one answer that does not tell whether the number exists.
+ *
+ * @example
+ * const resident = await residentForModerator(turn, deps, 7);
+ * if (!resident) return;
+ */
+export function residentForModerator(
+  turn: Turn,
+  deps: { readonly areas: AreaStore; readonly residents: Pick<ResidentStore, "get"> },
+  id: number,
+): Promise<Resident | undefined> {
+  return targetInScope(
+    turn,
+    deps.areas,
+    "moderator",
+    () => deps.residents.get(id),
+    (r) => r.homeAreaId,
+    () => turn.say("ideas:resident-not-found-for-you", { id }),
+  );
 }
 
 /**

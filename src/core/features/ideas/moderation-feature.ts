@@ -2,7 +2,7 @@ import { auditLine } from "../audit/audit-text.js";
 import type { Feature } from "../../conversation/feature.js";
 import type { Turn } from "../../conversation/turn.js";
 import type { OutboundMessage } from "../../model/outbound-message.js";
-import { actorOf, deny, idAndRest, mayAct, parseId, targetInScope, ideaInScope } from "./access.js";
+import { actorOf, deny, idAndRest, mayAct, parseId, residentForModerator, ideaInScope } from "./access.js";
 import type { IdeasDeps } from "./ideas-deps.js";
 export type { ModerationQueueSource } from "./ideas-deps.js";
 import { PUBLIC_STATUSES, type IdeaStatus } from "./idea-model.js";
@@ -155,14 +155,7 @@ export function createModerationFeature(deps: IdeasDeps): Feature {
       turn.say("ideas:block-usage");
       return;
     }
-    const resident = await targetInScope(
-      turn,
-      deps.areas,
-      "moderator",
-      () => deps.residents.get(id),
-      (r) => r.homeAreaId,
-      () => turn.say("ideas:resident-not-found-for-you", { id }),
-    );
+    const resident = await residentForModerator(turn, deps, id);
     if (!resident) return;
     if (resident.blockedAt) {
       turn.say("ideas:block-already", { id, prefix: turn.capabilities.commandPrefix });

@@ -3,7 +3,7 @@ import type { Turn } from "../../conversation/turn.js";
 import type { Choice } from "../../model/outbound-message.js";
 import { definePageAction, renderPage, shortenedHtml, type PageItem } from "../../render/pager.js";
 import { formatMoment } from "../../render/format-date.js";
-import { actorOf, deny, idAndRest, mayAct, targetInScope, ideaInScope } from "./access.js";
+import { actorOf, deny, idAndRest, mayAct, residentForModerator, ideaInScope } from "./access.js";
 import type { IdeasDeps } from "./ideas-deps.js";
 import { isPublic, type Idea, type IdeaStatus, type Report } from "./idea-model.js";
 
@@ -47,14 +47,7 @@ export function createReversal(deps: IdeasDeps & { readonly reportSubjects?: Rep
   async function unblock(turn: Turn, args: string): Promise<void> {
     const { id, rest } = idAndRest(args);
     if (id === undefined) return turn.say("ideas:unblock-usage", { prefix: prefix(turn) });
-    const resident = await targetInScope(
-      turn,
-      deps.areas,
-      "moderator",
-      () => deps.residents.get(id),
-      (r) => r.homeAreaId,
-      () => turn.say("ideas:resident-not-found-for-you", { id }),
-    );
+    const resident = await residentForModerator(turn, deps, id);
     if (!resident) return;
     if (!(await deps.moderation.unblockResident(id))) return turn.say("ideas:unblock-not-blocked", { id });
     await deps.audit.record(actorOf(turn), "resident.unblock", "resident", id, rest.slice(0, NOTE_MAX) || null);
