@@ -12,6 +12,7 @@ import { createMatrixStorage } from "../../../src/channels/matrix/matrix-storage
 import { createMediaDownloader } from "../../../src/channels/matrix/media-download.js";
 import { contentBytes, EVENT_ENVELOPE_BYTES, MATRIX_LIMITS, renderTextContent, renderTextEvents } from "../../../src/channels/matrix/render-message.js";
 import { PhotoTooLargeError } from "../../../src/channels/receive-photo.js";
+import { creatorsArePrivileged, powerLevelOf, privilegedCreators } from "../../../src/channels/matrix/room-info.js";
 import { createPrismaAccess } from "../../../src/storage/prisma-access.js";
 import { createKeyValueStore } from "../../../src/storage/stores/key-value-store.js";
 import { createTestDatabase, type TestDatabase } from "../../support/test-database.js";
@@ -27,6 +28,32 @@ describe("matrix-bot-sdk loading", () => {
     const requireFromSdk = createRequire(createRequire(import.meta.url).resolve("matrix-bot-sdk"));
     const crypto = requireFromSdk("@matrix-org/matrix-sdk-crypto-nodejs") as { OlmMachine: { initialize(): unknown } };
     expect(() => crypto.OlmMachine.initialize()).toThrow(CryptoUnavailableError);
+  });
+});
+
+describe("power in a room", () => {
+  const create = (room_version: string, extra: Record<string, unknown> = {}) => ({ type: "m.room.create", sender: "@carla:x", content: { room_version, ...extra } });
+
+  it("gives the creators of a version 12 room unlimited power, and nobody else", () => {
+    expect(creatorsArePrivileged("12")).toBe(true);
+    expect(creatorsArePrivileged("13")).toBe(true);
+    expect(creatorsArePrivileged("org.matrix.hydra.11")).toBe(true);
+    expect(creatorsArePrivileged("11")).toBe(false);
+    expect(creatorsArePrivileged("10")).toBe(false);
+    expect(creatorsArePrivileged("org.example.custom")).toBe(false);
+    const creators = privilegedCreators(create("12", { additional_creators: ["@dora:x", 7] }));
+    expect([...creators].sort()).toEqual(["@carla:x", "@dora:x"]);
+    const levels = { users: { "@mona:x": 50 }, usersDefault: 0, creators };
+    expect(powerLevelOf(levels, "@carla:x")).toBe(Number.POSITIVE_INFINITY);
+    expect(powerLevelOf(levels, "@mona:x")).toBe(50);
+    expect(powerLevelOf(levels, "@paul:x")).toBe(0);
+  });
+
+  it("reads power only from the power levels in earlier versions and when the create event is missing", () => {
+    expect(privilegedCreators(create("10", { additional_creators: ["@dora:x"] })).size).toBe(0);
+    expect(privilegedCreators(undefined).size).toBe(0);
+    // A create event without a version is version 1.
+    expect(privilegedCreators({ sender: "@carla:x", content: {} }).size).toBe(0);
   });
 });
 

@@ -1,0 +1,85 @@
+/**
+ * Room version 12 on a real Synapse (its default): the room's creator has unlimited power and is
+ * not listed in the power levels. The creator may subscribe the room to a feed; a plain member
+ * may not. Before, the bot read the creator's level as the default 0 and refused them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assembleFeatures } from "../../../src/app/create-features.js";
+import { createFoundationStores } from "../../../src/storage/create-stores.js";
+import { matrixSkipNote, matrixTestEnv, uniqueLocalpart } from "../../support/matrix/matrix-test-env.js";
+import type { RegisteredUser } from "../../support/matrix/synapse.js";
+import { createTestUser, type TestUser } from "../../support/matrix/test-user.js";
+import { silentLogger } from "../../support/silent-logger.js";
+import { createBotWorld, say, type BotWorld } from "./matrix-harness.js";
+
+const env = matrixTestEnv();
+
+async function api(baseUrl: string, user: RegisteredUser, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(`${baseUrl}/_matrix/client/v3${path}`, {
+    method,
+    headers: { authorization: `Bearer ${user.accessToken}`, "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const json = (await response.json()) as Record<string, unknown>;
+  if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+describe.skipIf(!env)(`Matrix channel: the creator of a version 12 room${matrixSkipNote()}`, () => {
+  let world: BotWorld;
+  let room: string;
+  const people = {} as Record<"carla" | "dora", { registered: RegisteredUser; user: TestUser }>;
+
+  beforeAll(async () => {
+    const bot = await env!.registerUser(uniqueLocalpart("mitreden"));
+    world = await createBotWorld(env!.baseUrl, bot, {}, {
+      extraFeatures: async ({ access, translator }) =>
+        assembleFeatures({
+          access,
+          stores: createFoundationStores(access),
+          translator,
+          clock: { now: () => new Date() },
+          logger: silentLogger,
+          organiser: "Samtgemeinde",
+        }).features,
+    });
+    await world.startChannel();
+    for (const name of ["carla", "dora"] as const) {
+      const registered = await env!.registerUser(uniqueLocalpart(name));
+      people[name] = { registered, user: createTestUser({ baseUrl: env!.baseUrl, ...registered }) };
+    }
+    const { carla, dora } = people;
+    room = await carla.user.createRoom({ name: "Dorfgruppe", invite: [dora.registered.userId] });
+    await dora.user.joinRoom(room);
+    await api(env!.baseUrl, carla.registered, "POST", `/rooms/${encodeURIComponent(room)}/invite`, { user_id: bot.userId });
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const joined = await api(env!.baseUrl, carla.registered, "GET", `/rooms/${encodeURIComponent(room)}/joined_members`);
+      if (bot.userId in (joined["joined"] as Record<string, unknown>)) break;
+      if (Date.now() > deadline) throw new Error("the bot did not join the room");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  });
+  afterAll(async () => world?.dispose());
+
+  it("lets the creator subscribe the room and refuses a member without power", async () => {
+    const { carla, dora } = people;
+    const create = await api(env!.baseUrl, carla.registered, "GET", `/rooms/${encodeURIComponent(room)}/state/m.room.create/`);
+    expect(Number(create["room_version"])).toBeGreaterThanOrEqual(12);
+    const levels = await api(env!.baseUrl, carla.registered, "GET", `/rooms/${encodeURIComponent(room)}/state/m.room.power_levels/`);
+    // What made the bot refuse the creator: version 12 does not list creators in the power levels.
+    expect((levels["users"] as Record<string, number> | undefined)?.[carla.registered.userId]).toBeUndefined();
+
+    const refused = await say(world, dora.user, room, "!subscribe surveys");
+    expect(refused.map((r) => r.text).join("\n")).toContain("nur seine Administratorinnen und Administratoren");
+
+    // Carla's timeline also holds the refusal to Dora: wait for the answer to her own command.
+    const eventId = await carla.user.sendText(room, "!subscribe surveys");
+    await world.waitHandled(`matrix:${eventId}`);
+    const accepted = await carla.user.waitForMessage(room, (e) => e.sender === world.bot.userId && String(e.content["body"]).includes("Abonniert"), { timeoutMs: 20_000 });
+    expect(String(accepted.content["body"])).toContain("Umfragen");
+    const subscriptions = await world.testDb.db.prisma.subscription.findMany({ where: { chatId: room, active: true } });
+    expect(subscriptions.map((s) => s.feed)).toEqual(["surveys"]);
+  });
+});
