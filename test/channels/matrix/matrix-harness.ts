@@ -208,3 +208,29 @@ export async function lastBotMessages(
   const fromBot = chunk.filter((e) => e.sender === botUserId && e.type === "m.room.message");
   return fromBot.slice(0, count).reverse().map(seenReply);
 }
+
+/** A client-server call as `user`, for what the test users' helper does not offer (invites, power levels, state). */
+export async function clientApi(baseUrl: string, user: RegisteredUser, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(`${baseUrl}/_matrix/client/v3${path}`, {
+    method,
+    headers: { authorization: `Bearer ${user.accessToken}`, "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const json = (await response.json()) as Record<string, unknown>;
+  if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** `user` invites the bot into a complete room and waits until it has joined (so it never looks like a direct chat). */
+export async function inviteBotAndWait(baseUrl: string, user: RegisteredUser, roomId: string, botUserId: string): Promise<void> {
+  const room = encodeURIComponent(roomId);
+  await clientApi(baseUrl, user, "POST", `/rooms/${room}/invite`, { user_id: botUserId });
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const joined = await clientApi(baseUrl, user, "GET", `/rooms/${room}/joined_members`);
+    if (botUserId in (joined["joined"] as Record<string, unknown>)) return;
+    if (Date.now() > deadline) throw new Error(`the bot did not join ${roomId}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

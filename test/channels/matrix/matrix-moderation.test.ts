@@ -16,7 +16,7 @@ import { createTestUser, type TestUser } from "../../support/matrix/test-user.js
 import { silentLogger } from "../../support/silent-logger.js";
 import { samePicture } from "../../support/same-picture.js";
 import { tinyJpeg } from "../../support/tiny-jpeg.js";
-import { botMessages, createBotWorld, openDirectChat, say, seenReply, type BotWorld, type SeenReply } from "./matrix-harness.js";
+import { botMessages, createBotWorld, openDirectChat, say, seenReply, type BotWorld, type SeenReply, clientApi, inviteBotAndWait } from "./matrix-harness.js";
 
 const env = matrixTestEnv();
 
@@ -30,18 +30,6 @@ function numberOf(replies: readonly SeenReply[], label: string): string {
 
 const textOf = (replies: readonly SeenReply[]) => replies.map((r) => r.text).join("\n---\n");
 
-/** A client-server call as `user` (what the test users' helper does not offer: invites, power levels). */
-async function api(baseUrl: string, user: RegisteredUser, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${baseUrl}/_matrix/client/v3${path}`, {
-    method,
-    headers: { authorization: `Bearer ${user.accessToken}`, "content-type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const json = (await response.json()) as Record<string, unknown>;
-  if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${JSON.stringify(json)}`);
-  return json;
-}
 
 describe.skipIf(!env)(`Matrix channel: moderating ideas in a room through the outbox${matrixSkipNote()}`, () => {
   let world: BotWorld;
@@ -82,17 +70,10 @@ describe.skipIf(!env)(`Matrix channel: moderating ideas in a room through the ou
     await mona.user.joinRoom(modRoom);
     await paul.user.joinRoom(modRoom);
     const path = `/rooms/${encodeURIComponent(modRoom)}/state/m.room.power_levels`;
-    const levels = await api(env!.baseUrl, olga.registered, "GET", path);
+    const levels = await clientApi(env!.baseUrl, olga.registered, "GET", path);
     const levelUsers = { ...(levels["users"] as Record<string, number>), [mona.registered.userId]: 50 };
-    await api(env!.baseUrl, olga.registered, "PUT", path, { ...levels, users: levelUsers });
-    await api(env!.baseUrl, olga.registered, "POST", `/rooms/${encodeURIComponent(modRoom)}/invite`, { user_id: bot.userId });
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const joined = await api(env!.baseUrl, olga.registered, "GET", `/rooms/${encodeURIComponent(modRoom)}/joined_members`);
-      if (bot.userId in (joined["joined"] as Record<string, unknown>)) break;
-      if (Date.now() > deadline) throw new Error("the bot did not join the moderation room");
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await clientApi(env!.baseUrl, olga.registered, "PUT", path, { ...levels, users: levelUsers });
+    await inviteBotAndWait(env!.baseUrl, olga.registered, modRoom, bot.userId);
   });
   afterAll(async () => {
     await dispatcher?.stop();

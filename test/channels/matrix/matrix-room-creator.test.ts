@@ -10,21 +10,10 @@ import { matrixSkipNote, matrixTestEnv, uniqueLocalpart } from "../../support/ma
 import type { RegisteredUser } from "../../support/matrix/synapse.js";
 import { createTestUser, type TestUser } from "../../support/matrix/test-user.js";
 import { silentLogger } from "../../support/silent-logger.js";
-import { createBotWorld, say, type BotWorld } from "./matrix-harness.js";
+import { createBotWorld, say, type BotWorld, clientApi, inviteBotAndWait } from "./matrix-harness.js";
 
 const env = matrixTestEnv();
 
-async function api(baseUrl: string, user: RegisteredUser, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${baseUrl}/_matrix/client/v3${path}`, {
-    method,
-    headers: { authorization: `Bearer ${user.accessToken}`, "content-type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const json = (await response.json()) as Record<string, unknown>;
-  if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${JSON.stringify(json)}`);
-  return json;
-}
 
 describe.skipIf(!env)(`Matrix channel: the creator of a version 12 room${matrixSkipNote()}`, () => {
   let world: BotWorld;
@@ -52,22 +41,15 @@ describe.skipIf(!env)(`Matrix channel: the creator of a version 12 room${matrixS
     const { carla, dora } = people;
     room = await carla.user.createRoom({ name: "Dorfgruppe", invite: [dora.registered.userId] });
     await dora.user.joinRoom(room);
-    await api(env!.baseUrl, carla.registered, "POST", `/rooms/${encodeURIComponent(room)}/invite`, { user_id: bot.userId });
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const joined = await api(env!.baseUrl, carla.registered, "GET", `/rooms/${encodeURIComponent(room)}/joined_members`);
-      if (bot.userId in (joined["joined"] as Record<string, unknown>)) break;
-      if (Date.now() > deadline) throw new Error("the bot did not join the room");
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await inviteBotAndWait(env!.baseUrl, carla.registered, room, bot.userId);
   });
   afterAll(async () => world?.dispose());
 
   it("lets the creator subscribe the room and refuses a member without power", async () => {
     const { carla, dora } = people;
-    const create = await api(env!.baseUrl, carla.registered, "GET", `/rooms/${encodeURIComponent(room)}/state/m.room.create/`);
+    const create = await clientApi(env!.baseUrl, carla.registered, "GET", `/rooms/${encodeURIComponent(room)}/state/m.room.create/`);
     expect(Number(create["room_version"])).toBeGreaterThanOrEqual(12);
-    const levels = await api(env!.baseUrl, carla.registered, "GET", `/rooms/${encodeURIComponent(room)}/state/m.room.power_levels/`);
+    const levels = await clientApi(env!.baseUrl, carla.registered, "GET", `/rooms/${encodeURIComponent(room)}/state/m.room.power_levels/`);
     // What made the bot refuse the creator: version 12 does not list creators in the power levels.
     expect((levels["users"] as Record<string, number> | undefined)?.[carla.registered.userId]).toBeUndefined();
 
