@@ -3,6 +3,7 @@ import type { ContributionsOnErasure } from "../../core/ports/erasure.js";
 import type { PrismaAccess, Db } from "../prisma-access.js";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import { appendAuditEntry } from "../stores/audit-chain.js";
+import { ERASED_IDENTITY, ERASED_NAME, ERASURE_ACTION, ERASURE_TARGET } from "./erasure-marks.js";
 
 /**
  * What happens to the ideas and news items an erased resident published: kept without the author
@@ -13,13 +14,7 @@ export type ErasureContributions = ContributionsOnErasure;
 
 export const ERASURE_CONTRIBUTIONS = ["anonymise", "delete"] as const satisfies readonly ErasureContributions[];
 
-/** Stands where an erased resident's identity or name was (audit log, status changes, council posts). */
-export const ERASED_IDENTITY = "erased";
-export const ERASED_NAME = "erased resident";
-
-/** The AuditLog action and target type of an erasure. */
-export const ERASURE_ACTION = "resident.erase";
-export const ERASURE_TARGET = "resident";
+export { ERASED_IDENTITY, ERASED_NAME, ERASURE_ACTION, ERASURE_TARGET };
 
 /**
  * @example

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "../prisma-access.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import { ERASED_IDENTITY as ERASED, ERASURE_ACTION as ERASE_ACTION, isErasureReference } from "../privacy/erasure-marks.js";
 
 /**
  * The audit log as a hash chain, so the council can show its record is whole.
@@ -32,9 +33,6 @@ export const GENESIS_HASH = "0".repeat(64);
 /** Target types whose id names a person (erasure rewrites them), so they are part of the digest. */
 export const PERSONAL_TARGETS: ReadonlySet<string> = new Set(["resident", "chat", "identity"]);
 
-/** What erasure writes where the person was (kept in step with erase-resident.ts). */
-const ERASED = "erased";
-const ERASE_ACTION = "resident.erase";
 
 /** Advisory lock key of the audit chain (any fixed number; "mitreden audit" as digits). */
 const CHAIN_LOCK = 647_172_657_465;
@@ -166,7 +164,7 @@ type Row = Awaited<ReturnType<PrismaClient["auditLog"]["findMany"]>>[number];
 
 function looksErased(row: Row): boolean {
   if (row.actorIdentity === ERASED) return true;
-  if (PERSONAL_TARGETS.has(row.targetType) && (row.targetId === ERASED || /^E-[0-9a-f]+$/.test(row.targetId))) return true;
+  if (PERSONAL_TARGETS.has(row.targetType) && (row.targetId === ERASED || isErasureReference(row.targetId))) return true;
   return row.reason?.includes(ERASED) ?? false;
 }
 
